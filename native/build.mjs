@@ -12,7 +12,11 @@ if (process.env.OCTET_SKIP_NATIVE === '1') {
 }
 const gypJs = process.env.npm_config_node_gyp;
 const localGyp = join(here, '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-const args = ['rebuild', '--directory', here, '--jobs', 'max'];
+// Build against the running Node's own headers when they are installed (no header download offline).
+const nodeRoot = dirname(dirname(process.execPath));
+const nodedir = process.env.npm_config_nodedir
+  || (existsSync(join(nodeRoot, 'include', 'node', 'node_api.h')) ? nodeRoot : undefined);
+const args = ['rebuild', '--directory', here, '--jobs', 'max', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
 const cmd = gypJs && existsSync(gypJs) ? [process.execPath, [gypJs, ...args]]
   : existsSync(localGyp) ? [process.execPath, [localGyp, ...args]]
   : ['npx', ['--no-install', 'node-gyp', ...args]];
