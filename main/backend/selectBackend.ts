@@ -1,0 +1,59 @@
+// Picks the TensorFlow.js backend as DESIGN §1 says: tensorflow (tfjs-node-gpu, CUDA) → tensorflow
+// (tfjs-node, CPU) → wasm → cpu, and says which one it took and why the better ones were skipped.
+import * as tf from '@tensorflow/tfjs-core';
+// The union package's Node bundle registers every gradient and chained op (tfjs-core's CJS entry does not).
+import '@tensorflow/tfjs';
+import type { BackendChoice } from '../../common/runConfig.ts';
+
+export interface BackendSelection {
+  /** tfjs backend name now active: "tensorflow", "wasm" or "cpu". */
+  backend: string;
+  /** What the user would call it: "tensorflow-gpu", "tensorflow", "wasm", "cpu". */
+  choice: Exclude<BackendChoice, 'auto'>;
+  /** Why each better option was not used. */
+  skipped: { choice: string; reason: string }[];
+}
+
+const ORDER: Exclude<BackendChoice, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+async function tryActivate(choice: Exclude<BackendChoice, 'auto'>): Promise<void> {
+  switch (choice) {
+    case 'tensorflow-gpu':
+      await import('@tensorflow/tfjs-node-gpu' as string);
+      break;
+    case 'tensorflow':
+      await import('@tensorflow/tfjs-node' as string);
+      break;
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      break;
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      break;
+  }
+  const name = choice.startsWith('tensorflow') ? 'tensorflow' : choice;
+  if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
+  await tf.ready();
+}
+
+function reasonOf(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Cannot find (package|module)/.test(msg)) return 'not installed (optional dependency; needs libtensorflow, downloaded at install time)';
+  return msg.split('\n')[0];
+}
+
+/** Activates the requested backend, or the best available one for "auto". Throws if an explicit choice fails. */
+export async function selectBackend(requested: BackendChoice = 'auto'): Promise<BackendSelection> {
+  const skipped: BackendSelection['skipped'] = [];
+  const candidates = requested === 'auto' ? ORDER : [requested];
+  for (const choice of candidates) {
+    try {
+      await tryActivate(choice);
+      return { backend: tf.getBackend(), choice, skipped };
+    } catch (err) {
+      if (requested !== 'auto') throw new Error(`backend "${choice}" is not available: ${reasonOf(err)}. Use backend: auto, wasm or cpu.`);
+      skipped.push({ choice, reason: reasonOf(err) });
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be initialised: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`);
+}
