@@ -1,0 +1,57 @@
+// Starts the trainer as a Node child process (CLI and `octet serve`), so training never runs on
+// the caller's event loop and a crash or OOM there leaves the caller and the database intact.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { TrainerHandle, TrainerLauncher } from './launcher.ts';
+import type { FromTrainer, ToTrainer } from './protocol.ts';
+
+const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+export interface ChildLauncherOptions {
+  /** Extra environment for the trainer (e.g. OCTET_NATIVE=0). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the trainer's stderr goes (default: inherited). */
+  stderr?: 'inherit' | 'pipe';
+  onStderr?: (chunk: string) => void;
+}
+
+export function childProcessLauncher(opts: ChildLauncherOptions = {}): TrainerLauncher {
+  return {
+    launch(): TrainerHandle {
+      const tsx = import.meta.resolve('tsx');
+      const child = fork(workerPath, [], {
+        execArgv: ['--import', tsx, '--max-old-space-size=16384'],
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'inherit', opts.stderr ?? 'inherit', 'ipc'],
+        serialization: 'advanced',
+      });
+      if (opts.stderr === 'pipe' && child.stderr) {
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (c: string) => opts.onStderr?.(c));
+      }
+      let exited = false;
+      const exitHandlers: ((code: number | null, signal: string | null) => void)[] = [];
+      child.on('exit', (code, signal) => {
+        exited = true;
+        for (const h of exitHandlers) h(code, signal);
+      });
+      return {
+        get pid() {
+          return child.pid;
+        },
+        send(msg: ToTrainer) {
+          if (!exited && child.connected) child.send(msg);
+        },
+        onMessage(handler: (msg: FromTrainer) => void) {
+          child.on('message', (m) => handler(m as FromTrainer));
+        },
+        onExit(handler) {
+          exitHandlers.push(handler);
+        },
+        kill(signal: NodeJS.Signals = 'SIGTERM') {
+          if (!exited) child.kill(signal);
+        },
+      };
+    },
+  };
+}
