@@ -1,8 +1,12 @@
 // VRAM planner input and result (main/planner computes; CLI, server and UI show).
-import type { OptimizerName } from './optimizers.ts';
+import type { OptimizerName, StateBits } from './optimizers.ts';
 import type { BackendChoice, Task } from './runConfig.ts';
 
+/** fits: total ≤ 90 % of capacity; tight: 90–100 %; exceeds: more than the capacity. */
 export type Verdict = 'fits' | 'tight' | 'exceeds';
+export const VERDICTS: readonly Verdict[] = ['fits', 'tight', 'exceeds'];
+/** Above this share of the capacity a plan is `tight` (headroom for the desktop and allocator slack). */
+export const TIGHT_FRACTION = 0.9;
 
 export interface PlanInput {
   /** A model folder with config.json, or a known name (roberta-base, roberta-large, mt5-small, mt5-base, mt5-large). */
@@ -15,17 +19,26 @@ export interface PlanInput {
   stableEmbedding?: boolean;
   freezeEmbeddings?: boolean;
   freezeLmHead?: boolean;
+  /** Per-tensor state precision by exact Hugging Face tensor name (e.g. keep one matrix in 32 bits). */
+  stateOverrides?: { tensor: string; stateBits: StateBits }[];
   batchSize: number;
+  /** Input length in tokens (encoder length for mT5). */
   seqLength: number;
+  /** mT5 target (decoder) length; default 64 (the run config's default maxTargetLength). */
   targetLength?: number;
+  /** Gradient accumulation over micro-batches keeps one more copy of the gradients when > 1. */
+  gradAccumSteps?: number;
   backend?: BackendChoice;
   /** GPU capacity in bytes. */
   gpuBytes: number;
 }
 
+export type PlanComponentName = 'weights' | 'gradients' | 'optimizer-state' | 'activations' | 'workspace' | 'framework';
+export const PLAN_COMPONENTS: readonly PlanComponentName[] = ['weights', 'gradients', 'optimizer-state', 'activations', 'workspace', 'framework'];
+
 export interface PlanComponent {
   /** weights | gradients | optimizer-state | activations | workspace | framework */
-  name: string;
+  name: PlanComponentName;
   bytes: number;
   detail: string;
   /** Finer parts, e.g. activations by kind (attention scores, FFN, norms, …). */
@@ -38,8 +51,13 @@ export interface PlanResult {
   parameterCount: number;
   trainableParameterCount: number;
   components: PlanComponent[];
+  /** Predicted peak: the sum of the components. */
   totalBytes: number;
+  /** The same without the framework allowance: what TensorFlow.js itself holds in tensors at the peak. */
+  tensorPeakBytes: number;
   gpuBytes: number;
+  /** Backend the plan was made for ("auto" plans for tensorflow-gpu). */
+  backend: Exclude<BackendChoice, 'auto'>;
   verdict: Verdict;
   /** Largest batch size that fits at this sequence length (0 if none). */
   maxBatchSize: number;

@@ -1,0 +1,187 @@
+// The planner: bytes by component for one training step, a verdict for a GPU size, and the largest
+// batch size and sequence length that fit.
+import { DEFAULT_BLOCK_SIZE, DEFAULT_MIN_8BIT_SIZE, parseOptimizerName } from '../../common/optimizers.ts';
+import { TIGHT_FRACTION, type PlanComponent, type PlanInput, type PlanResult, type Verdict } from '../../common/planner.ts';
+import { estimateActivations, type StepShape } from './activations.ts';
+import { formatBytes } from './byteSize.ts';
+import { FRAMEWORK_ALLOWANCES, frameworkBytes, planBackend, type PlanBackend } from './framework.ts';
+import { loadModelArch, type ModelArch } from './modelConfig.ts';
+import { stateForTensor } from './optimizerState.ts';
+import { countParameters, parameterTensors, type ParamTensor } from './parameters.ts';
+import { validatePlanInput } from './validate.ts';
+import { optimizerStepWorkspace } from './workspace.ts';
+
+const F32 = 4;
+/** Longest sequence the search tries where the architecture sets no limit (the run config's maximum). */
+export const MAX_SEARCH_SEQ = 4096;
+/** Largest batch the search tries. */
+export const MAX_SEARCH_BATCH = 4096;
+export const DEFAULT_TARGET_LENGTH = 64;
+
+export function verdictFor(totalBytes: number, capacityBytes: number): Verdict {
+  if (totalBytes <= TIGHT_FRACTION * capacityBytes) return 'fits';
+  return totalBytes <= capacityBytes ? 'tight' : 'exceeds';
+}
+
+/** Which tensors train, given the freeze options. */
+export function trainableTensors(tensors: readonly ParamTensor[], input: Pick<PlanInput, 'freezeEmbeddings' | 'freezeLmHead'>): ParamTensor[] {
+  return tensors.filter((t) => {
+    if (input.freezeEmbeddings && t.group === 'embeddings' && t.shape.length === 2) return false;
+    if (input.freezeLmHead && t.group === 'lm_head') return false;
+    return true;
+  });
+}
+
+interface StaticPart {
+  arch: ModelArch;
+  backend: PlanBackend;
+  all: ParamTensor[];
+  trainable: ParamTensor[];
+  weights: number;
+  gradients: number;
+  state: { bytes: number; n8: number; n32: number; why32: Map<string, number> };
+  stepWorkspace: { bytes: number; what: string };
+}
+
+function staticPart(arch: ModelArch, input: PlanInput): StaticPart {
+  const all = parameterTensors(arch, { numLabels: input.task === 'regression' ? 1 : input.numLabels, stableEmbedding: input.stableEmbedding });
+  const trainable = trainableTensors(all, input);
+  const accum = (input.gradAccumSteps ?? 1) > 1 ? 2 : 1;
+  const stateOpts = {
+    optimizer: input.optimizer,
+    blockSize: input.blockSize ?? DEFAULT_BLOCK_SIZE,
+    min8bitSize: input.min8bitSize ?? DEFAULT_MIN_8BIT_SIZE,
+    stableEmbedding: input.stableEmbedding ?? false,
+    overrides: input.stateOverrides,
+  };
+  const state = { bytes: 0, n8: 0, n32: 0, why32: new Map<string, number>() };
+  for (const t of trainable) {
+    const s = stateForTensor(t, stateOpts);
+    state.bytes += s.bytes;
+    if (s.bits === 8) state.n8 += t.size;
+    else state.n32 += t.size;
+    if (s.reason) state.why32.set(s.reason, (state.why32.get(s.reason) ?? 0) + t.size);
+  }
+  return {
+    arch,
+    backend: planBackend(input.backend),
+    all,
+    trainable,
+    weights: F32 * countParameters(all),
+    gradients: accum * F32 * countParameters(trainable),
+    state,
+    stepWorkspace: optimizerStepWorkspace(trainable, input.optimizer),
+  };
+}
+
+interface Totals {
+  components: PlanComponent[];
+  tensorBytes: number;
+  total: number;
+}
+
+function totalsFor(sp: StaticPart, input: PlanInput, shape: StepShape): Totals {
+  const trainableParts = {
+    embeddings: sp.trainable.some((t) => t.tokenEmbedding),
+    lmHead: sp.trainable.some((t) => t.group === 'lm_head'),
+  };
+  const act = estimateActivations(sp.arch, shape, trainableParts);
+  // Peak = end of backward (activations + their transient) or, after they are freed, the optimizer step.
+  const workspace = Math.max(act.backwardWorkspace.bytes, sp.stepWorkspace.bytes - act.bytes, 0);
+  const wsDetail = workspace === 0
+    ? 'no temporary exceeds what the activations already held'
+    : act.backwardWorkspace.bytes >= sp.stepWorkspace.bytes - act.bytes
+      ? `end of backward: ${act.backwardWorkspace.what}`
+      : `after backward (activations freed): ${sp.stepWorkspace.what}; adds ${formatBytes(workspace)} over the activations`;
+  const tensorBytes = sp.weights + sp.gradients + sp.state.bytes + act.bytes + workspace;
+  const framework = frameworkBytes(sp.backend, tensorBytes);
+  const { bits } = parseOptimizerName(input.optimizer);
+  const stateDetail = [
+    `${input.optimizer}: ${sp.state.n8.toLocaleString('en-US')} elements with 8-bit state, ${sp.state.n32.toLocaleString('en-US')} with 32-bit`,
+    ...(bits === 8 ? [...sp.state.why32].map(([why, n]) => `${n.toLocaleString('en-US')} kept 32-bit (${why})`) : []),
+  ].join('; ');
+  const frozen = countParameters(sp.all) - countParameters(sp.trainable);
+  const components: PlanComponent[] = [
+    { name: 'weights', bytes: sp.weights, detail: `${countParameters(sp.all).toLocaleString('en-US')} float32 parameters` },
+    {
+      name: 'gradients',
+      bytes: sp.gradients,
+      detail: `trainable parameters only${frozen ? ` (${frozen.toLocaleString('en-US')} frozen)` : ''}${(input.gradAccumSteps ?? 1) > 1 ? ', ×2 for accumulation' : ''}`,
+    },
+    { name: 'optimizer-state', bytes: sp.state.bytes, detail: stateDetail },
+    { name: 'activations', bytes: act.bytes, detail: 'buffers kept for the backward pass and their gradients', parts: act.parts },
+    { name: 'workspace', bytes: workspace, detail: wsDetail },
+    { name: 'framework', bytes: framework, detail: FRAMEWORK_ALLOWANCES[sp.backend].detail },
+  ];
+  return { components, tensorBytes, total: tensorBytes + framework };
+}
+
+function shapeOf(input: PlanInput, arch: ModelArch, batch: number, seq: number): StepShape {
+  return { batch, seq, target: arch.modelType === 'mt5' ? (input.targetLength ?? DEFAULT_TARGET_LENGTH) : 0 };
+}
+
+function capacityOf(sp: StaticPart, input: PlanInput): number {
+  const limit = FRAMEWORK_ALLOWANCES[sp.backend].heapLimitBytes;
+  return limit === null ? input.gpuBytes : Math.min(input.gpuBytes, limit + FRAMEWORK_ALLOWANCES[sp.backend].fixedBytes);
+}
+
+/** Largest n in [1, hi] with fits(n), assuming fits is monotone (more tokens never need less memory). */
+function largestFitting(hi: number, fits: (n: number) => boolean): number {
+  if (!fits(1)) return 0;
+  let lo = 1;
+  let step = 1;
+  while (lo + step <= hi && fits(lo + step)) {
+    lo += step;
+    step *= 2;
+  }
+  let top = Math.min(hi, lo + step - 1);
+  while (lo < top) {
+    const mid = Math.ceil((lo + top) / 2);
+    if (fits(mid)) lo = mid;
+    else top = mid - 1;
+  }
+  return lo;
+}
+
+export function maxSeqFor(arch: ModelArch): number {
+  return arch.modelType === 'roberta' ? arch.maxInputLength : MAX_SEARCH_SEQ;
+}
+
+/** Plans for an already loaded architecture (tests, and callers that have the config in memory). */
+export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
+  validatePlanInput(input);
+  const sp = staticPart(arch, input);
+  const capacity = capacityOf(sp, input);
+  const t = totalsFor(sp, input, shapeOf(input, arch, input.batchSize, input.seqLength));
+  const fitsAt = (batch: number, seq: number) => totalsFor(sp, input, shapeOf(input, arch, batch, seq)).total <= TIGHT_FRACTION * capacity;
+  const notes: string[] = [];
+  if (arch.modelType === 'roberta' && input.seqLength > arch.maxInputLength) {
+    notes.push(`seqLength ${input.seqLength} is longer than the model's ${arch.maxInputLength} positions (max_position_embeddings − 2)`);
+  }
+  if (capacity < input.gpuBytes) notes.push(`the wasm backend's heap is capped at 4 GiB: planned against ${formatBytes(capacity)}`);
+  if (sp.backend === 'cpu' || sp.backend === 'wasm' || sp.backend === 'tensorflow') {
+    notes.push(`backend ${sp.backend} keeps tensors in host memory: the capacity is RAM, not a GPU`);
+  }
+  if (input.freezeLmHead && !sp.all.some((t) => t.group === 'lm_head')) notes.push('freezeLmHead has no effect: this model has no separate lm_head');
+  return {
+    input,
+    modelType: arch.modelType,
+    parameterCount: countParameters(sp.all),
+    trainableParameterCount: countParameters(sp.trainable),
+    components: t.components,
+    totalBytes: t.total,
+    tensorPeakBytes: t.tensorBytes,
+    gpuBytes: input.gpuBytes,
+    backend: sp.backend,
+    verdict: verdictFor(t.total, capacity),
+    maxBatchSize: largestFitting(MAX_SEARCH_BATCH, (b) => fitsAt(b, input.seqLength)),
+    maxSeqLength: largestFitting(maxSeqFor(arch), (s) => fitsAt(input.batchSize, s)),
+    notes,
+  };
+}
+
+/** The planner's entry point: model folder or known name → bytes by component, verdict, largest batch/seq. */
+export function planRun(input: PlanInput): PlanResult {
+  const { arch } = loadModelArch(input.model);
+  return planForArch(arch, input);
+}
