@@ -72,7 +72,11 @@ function searchClauses(terms: string[], mode: SearchMode, where: Where): void {
   const long = terms.filter((t) => [...t].length >= 3);
   const short = terms.filter((t) => [...t].length < 3);
   if (long.length) {
-    where.sql.push('r.id IN (SELECT rowid FROM run_search WHERE run_search MATCH ?)');
+    // The unary + keeps SQLite from driving the query by the match list (a row lookup per match, then a
+    // sort: 10 ms for a term matching 6,000 of 10,000 runs); instead it walks the sort key's index and
+    // checks each id against the materialized matches, stopping after one page (2 ms). Measured in
+    // scripts/bench-store.ts.
+    where.sql.push('+r.id IN (SELECT rowid FROM run_search WHERE run_search MATCH ?)');
     where.params.push(long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND '));
   }
   short.forEach(likeOne);
