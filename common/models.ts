@@ -1,25 +1,23 @@
-// What the UI and the planner need to know about a model folder, as plain data.
-import type { Task } from './runConfig.ts';
+// Plain data about a model that the trainer, the UI and the CLI show (built by models/).
 
-export interface ParameterGroupCount {
-  /** e.g. "embeddings", "encoder", "decoder", "lm_head", "classifier". */
-  group: string;
-  count: number;
+export type ModelTask = 'sequence-classification' | 'regression' | 'multi-label-classification' | 'masked-lm' | 'seq2seq';
+export type ModelParamGroup = 'embeddings' | 'encoder' | 'decoder' | 'head';
+
+export interface ModelParameterCounts {
+  total: number;
+  trainable: number;
+  byGroup: Record<ModelParamGroup, number>;
 }
 
 export interface ModelInfo {
-  path: string;
   modelType: 'roberta' | 'mt5';
-  architecture: string; // e.g. "RobertaForSequenceClassification"
-  task: Task;
+  /** transformers class name, e.g. RobertaForSequenceClassification, MT5ForConditionalGeneration. */
+  architecture: string;
+  task: ModelTask;
+  parameters: ModelParameterCounts;
+  /** Classification/regression heads only; null otherwise. */
   numLabels: number | null;
-  labels: string[] | null; // id2label in id order
   vocabSize: number;
-  hiddenSize: number;
-  numLayers: number; // encoder layers (+ decoder layers for mT5 in numDecoderLayers)
-  numDecoderLayers: number | null;
-  parameterCount: number;
-  parameterGroups: ParameterGroupCount[];
-  weightBytes: number;
-  hasTokenizer: boolean;
+  stableEmbedding: boolean;
+  frozen: { embeddings: boolean; lmHead: boolean };
 }

@@ -1,0 +1,89 @@
+// T5Stack for mT5: pre-norm blocks with RMS norm, unscaled attention with a relative position bias
+// owned by block 0 and shared (mask included) by every later block of the same stack.
+import * as tf from '@tensorflow/tfjs-core';
+import type { MT5Config } from '../config/mt5.ts';
+import { activation } from '../layers/activations.ts';
+import { mergeHeads, scaledDotProductAttention, splitHeads } from '../layers/attention.ts';
+import { dropout, type RunContext } from '../layers/dropout.ts';
+import { linear } from '../layers/linear.ts';
+import { causalMaskBias, keyMaskBias } from '../layers/masks.ts';
+import { rmsNorm } from '../layers/norms.ts';
+import { stableEmbeddingLookup } from '../layers/stableEmbedding.ts';
+import type { ParamStore } from '../params/store.ts';
+import { relativePositionBuckets } from './relativePosition.ts';
+import { SHARED, SHARED_NORM_BIAS, SHARED_NORM_WEIGHT, relativeBiasName } from './specs.ts';
+
+export function embedTokens(p: ParamStore, c: MT5Config, ids: tf.Tensor): tf.Tensor {
+  if (c.stableEmbedding) return stableEmbeddingLookup(p.get(SHARED), p.get(SHARED_NORM_WEIGHT), p.get(SHARED_NORM_BIAS), ids, c.padTokenId);
+  return tf.gather(p.get(SHARED), ids);
+}
+
+/** bias[bucket(k − q)] as [1, H, q, k]. */
+function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder', qLen: number, kLen: number): tf.Tensor {
+  return tf.tidy(() => {
+    const buckets = relativePositionBuckets(qLen, kLen, stack === 'encoder', c.relativeAttentionNumBuckets, c.relativeAttentionMaxDistance);
+    const values = tf.gather(p.get(relativeBiasName(stack)), tf.tensor2d(buckets, [qLen, kLen], 'int32')); // [q, k, H]
+    return tf.expandDims(tf.transpose(values, [2, 0, 1]), 0);
+  });
+}
+
+function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, bias: tf.Tensor, ctx: RunContext): tf.Tensor {
+  return tf.tidy(() => {
+    const q = splitHeads(linear(x, p.get(`${prefix}.q.weight`)), c.numHeads);
+    const k = splitHeads(linear(kv, p.get(`${prefix}.k.weight`)), c.numHeads);
+    const v = splitHeads(linear(kv, p.get(`${prefix}.v.weight`)), c.numHeads);
+    const out = mergeHeads(scaledDotProductAttention(q, k, v, bias, null, ctx, c.dropoutRate));
+    return linear(out, p.get(`${prefix}.o.weight`));
+  });
+}
+
+function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, ctx: RunContext): tf.Tensor {
+  return tf.tidy(() => {
+    const d = `${prefix}.DenseReluDense`;
+    let h: tf.Tensor;
+    if (c.isGatedAct) h = tf.mul(activation(c.denseActFn, linear(x, p.get(`${d}.wi_0.weight`))), linear(x, p.get(`${d}.wi_1.weight`)));
+    else h = activation(c.denseActFn, linear(x, p.get(`${d}.wi.weight`)));
+    return linear(dropout(h, c.dropoutRate, ctx), p.get(`${d}.wo.weight`));
+  });
+}
+
+function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (normed: tf.Tensor) => tf.Tensor, ctx: RunContext): tf.Tensor {
+  return tf.tidy(() => tf.add(x, dropout(f(rmsNorm(x, p.get(`${name}.layer_norm.weight`), c.layerNormEpsilon)), c.dropoutRate, ctx)));
+}
+
+/** Encoder hidden states after `encoder.final_layer_norm`: [B, L, d_model]. */
+export function mt5Encoder(p: ParamStore, c: MT5Config, inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, ctx: RunContext): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [, len] = inputIds.shape;
+    const mask = attentionMask ?? tf.onesLike(inputIds);
+    const bias = tf.add(positionBias(p, c, 'encoder', len, len), keyMaskBias(mask));
+    let x = dropout(embedTokens(p, c, inputIds), c.dropoutRate, ctx);
+    for (let i = 0; i < c.numLayers; i++) {
+      const b = `encoder.block.${i}`;
+      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, bias, ctx), ctx);
+      x = residual(p, c, `${b}.layer.1`, x, (h) => feedForward(p, c, `${b}.layer.1`, h, ctx), ctx);
+    }
+    return dropout(rmsNorm(x, p.get('encoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
+  });
+}
+
+/** Decoder hidden states after `decoder.final_layer_norm`: [B, T, d_model]. */
+export function mt5Decoder(
+  p: ParamStore, c: MT5Config, decoderInputIds: tf.Tensor2D, encoderHidden: tf.Tensor, encoderMask: tf.Tensor2D | undefined,
+  decoderMask: tf.Tensor2D | undefined, ctx: RunContext,
+): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [batch, len] = decoderInputIds.shape;
+    const selfBias = tf.add(positionBias(p, c, 'decoder', len, len), causalMaskBias(len, decoderMask));
+    const encMask = encoderMask ?? tf.ones([batch, encoderHidden.shape[1] as number]);
+    const crossBias = keyMaskBias(encMask);
+    let x = dropout(embedTokens(p, c, decoderInputIds), c.dropoutRate, ctx);
+    for (let i = 0; i < c.numDecoderLayers; i++) {
+      const b = `decoder.block.${i}`;
+      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, selfBias, ctx), ctx);
+      x = residual(p, c, `${b}.layer.1`, x, (h) => attention(p, c, `${b}.layer.1.EncDecAttention`, h, encoderHidden, crossBias, ctx), ctx);
+      x = residual(p, c, `${b}.layer.2`, x, (h) => feedForward(p, c, `${b}.layer.2`, h, ctx), ctx);
+    }
+    return dropout(rmsNorm(x, p.get('decoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
+  });
+}
