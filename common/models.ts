@@ -1,23 +1,25 @@
-// Plain data about a model that the trainer, the UI and the CLI show (built by models/).
+// What the UI and the planner need to know about a model folder, as plain data.
+import type { Task } from './runConfig.ts';
 
-export type ModelTask = 'sequence-classification' | 'regression' | 'multi-label-classification' | 'masked-lm' | 'seq2seq';
-export type ModelParamGroup = 'embeddings' | 'encoder' | 'decoder' | 'head';
-
-export interface ModelParameterCounts {
-  total: number;
-  trainable: number;
-  byGroup: Record<ModelParamGroup, number>;
+export interface ParameterGroupCount {
+  /** e.g. "embeddings", "encoder", "decoder", "lm_head", "classifier". */
+  group: string;
+  count: number;
 }
 
 export interface ModelInfo {
+  path: string;
   modelType: 'roberta' | 'mt5';
-  /** transformers class name, e.g. RobertaForSequenceClassification, MT5ForConditionalGeneration. */
-  architecture: string;
-  task: ModelTask;
-  parameters: ModelParameterCounts;
-  /** Classification/regression heads only; null otherwise. */
+  architecture: string; // e.g. "RobertaForSequenceClassification"
+  task: Task;
   numLabels: number | null;
+  labels: string[] | null; // id2label in id order
   vocabSize: number;
-  stableEmbedding: boolean;
-  frozen: { embeddings: boolean; lmHead: boolean };
+  hiddenSize: number;
+  numLayers: number; // encoder layers (+ decoder layers for mT5 in numDecoderLayers)
+  numDecoderLayers: number | null;
+  parameterCount: number;
+  parameterGroups: ParameterGroupCount[];
+  weightBytes: number;
+  hasTokenizer: boolean;
 }
