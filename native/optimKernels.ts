@@ -1,0 +1,66 @@
+// TypeScript facade of the native optimizer kernels (native/src/optim/blockwise.cc). The addon is optional:
+// `optimNative()` is null when it is missing, broken or older than these functions, after one log line,
+// and optim/ then uses its TypeScript kernels (same bytes, slower).
+import { loadAddon } from './loadAddon.ts';
+
+/** Rule ids as the C++ enum numbers them. */
+export const NATIVE_RULES = { adam: 0, momentum: 1, lion: 2, rmsprop: 3, adagrad: 4 } as const;
+export type NativeRule = keyof typeof NATIVE_RULES;
+
+/** Number of float32 scalars optimStep8/optimStep32 read, in this order. */
+export const NATIVE_SCALAR_ORDER = [
+  'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'gnormScale', 'oneMinusBeta1', 'oneMinusBeta2', 'correction2', 'stepSize', 'epsC2', 'decayFactor',
+] as const;
+
+export interface NativeTables {
+  q1: Float32Array;
+  q2: Float32Array;
+  /** base | delta << 8 per bucket */
+  baseDelta1: Int32Array;
+  thr1: Float32Array;
+  baseDelta2: Int32Array;
+  thr2: Float32Array;
+  keyShift: number;
+}
+
+export interface OptimNative {
+  init(t: NativeTables): void;
+  step8(rule: NativeRule, blockSize: number, step: number, scalars: Float32Array, p: Float32Array, g: Float32Array,
+    c1: Uint8Array, a1: Float32Array, c2: Uint8Array | null, a2: Float32Array | null): void;
+  step32(rule: NativeRule, step: number, scalars: Float32Array, p: Float32Array, g: Float32Array, s1: Float32Array, s2: Float32Array | null): void;
+  quantize(x: Float32Array, blockSize: number, signed: boolean, codes: Uint8Array, absmax: Float32Array): void;
+  /** GB/s of a float32 triad a = b + s*c over `elements` (12 bytes per element), best of `repeats`, all threads */
+  triad(elements: number, repeats: number): number;
+  threads(): number;
+  simd(): boolean;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+let cached: OptimNative | null | undefined;
+
+export function optimNative(log: (line: string) => void = (l) => console.warn(l)): OptimNative | null {
+  if (cached !== undefined) return cached;
+  const addon = loadAddon(log);
+  if (!addon) return (cached = null);
+  const names = ['optimInit', 'optimStep8', 'optimStep32', 'optimQuantize', 'optimTriad', 'optimThreads', 'optimSimd'];
+  const missing = names.filter((n) => typeof addon[n] !== 'function');
+  if (missing.length) {
+    log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript optimizer kernels`);
+    return (cached = null);
+  }
+  const fn = (n: string) => addon[n] as Fn;
+  return (cached = {
+    init: (t) => void fn('optimInit')(t.q1, t.q2, t.baseDelta1, t.thr1, t.baseDelta2, t.thr2, t.keyShift),
+    step8: (rule, B, step, sc, p, g, c1, a1, c2, a2) => void fn('optimStep8')(NATIVE_RULES[rule], B, step, sc, p, g, c1, a1, c2, a2),
+    step32: (rule, step, sc, p, g, s1, s2) => void fn('optimStep32')(NATIVE_RULES[rule], step, sc, p, g, s1, s2),
+    quantize: (x, B, signed, codes, absmax) => void fn('optimQuantize')(x, B, signed, codes, absmax),
+    triad: (elements, repeats) => fn('optimTriad')(elements, repeats) as number,
+    threads: () => fn('optimThreads')() as number,
+    simd: () => fn('optimSimd')() as boolean,
+  });
+}
+
+/** For tests: forget the cached facade. */
+export function resetOptimNativeForTests(): void {
+  cached = undefined;
+}

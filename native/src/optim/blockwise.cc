@@ -1,0 +1,706 @@
+// Fused 8-bit block-wise optimizer kernels (bitsandbytes' kOptimizerStatic8bit{1,2}StateBlockwise and the
+// 32-bit kernels), multi-threaded over blocks, updating the caller's buffers in place.
+//
+// Exactness: every operation is an IEEE float32 operation in the CUDA source's order (docs/8bit-optimizers.md
+// §1c), compiled with -ffp-contract=off (no FMA) and without fast-math, so results are bit-identical to the
+// TypeScript reference. Per-step scalars (bias corrections, powf) are computed once in TypeScript and passed
+// in. The nearest-code search uses lookup tables built in TypeScript from the reference's 7-probe tree
+// (optim/search.ts), handed over once by optimInit. The AVX2 paths do the same operations 8 lanes at a
+// time; OCTET_NATIVE_SIMD=0 forces the scalar paths (the tests compare both).
+#if defined(__GNUC__) && !defined(__clang__)
+// sqrtf without the errno call path, so it vectorizes; the results are the same correctly rounded roots
+#pragma GCC optimize("no-math-errno")
+#endif
+
+#include <atomic>
+#include <cfloat>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+#include "../registry.h"
+
+namespace {
+
+enum Rule { ADAM = 0, MOMENTUM = 1, LION = 2, RMSPROP = 3, ADAGRAD = 4 };
+
+// Layout of the scalars Float32Array (optim/kernels/fusedNative.ts writes it in this order).
+struct Scalars {
+  float lr, beta1, beta2, eps, weightDecay, gnormScale, oneMinusBeta1, oneMinusBeta2, correction2, stepSize, epsC2,
+      decayFactor;
+};
+constexpr int kScalarCount = 12;
+
+struct Table {
+  std::vector<int32_t> baseDelta;  // base | delta << 8
+  std::vector<float> thr;
+};
+
+struct State {
+  float q1[256];
+  float q2[256];
+  Table t1, t2;
+  int keyShift = 16;
+  bool ready = false;
+  bool simd = true;
+};
+State g_state;
+
+// ---------------------------------------------------------------------------------------------
+// thread pool: the caller thread takes part; tasks are claimed with an atomic counter
+class Pool {
+ public:
+  explicit Pool(int threads) {
+    for (int i = 1; i < threads; i++) workers_.emplace_back([this] { loop(); });
+  }
+  int size() const { return static_cast<int>(workers_.size()) + 1; }
+
+  void run(int64_t tasks, const std::function<void(int64_t)>& fn) {
+    if (tasks <= 0) return;
+    if (workers_.empty() || tasks == 1) {
+      for (int64_t t = 0; t < tasks; t++) fn(t);
+      return;
+    }
+    std::unique_lock<std::mutex> lock(callMutex_);  // one parallel call at a time
+    {
+      std::lock_guard<std::mutex> g(m_);
+      fn_ = &fn;
+      tasks_ = tasks;
+      next_.store(0);
+      remaining_.store(tasks);
+      active_ = static_cast<int>(workers_.size());
+      generation_++;
+    }
+    cv_.notify_all();
+    work();
+    std::unique_lock<std::mutex> g(m_);
+    done_.wait(g, [this] { return remaining_.load() == 0 && active_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      int64_t t = next_.fetch_add(1);
+      if (t >= tasks_) break;
+      (*fn_)(t);
+      remaining_.fetch_sub(1);
+    }
+  }
+  void loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> g(m_);
+        cv_.wait(g, [&] { return generation_ != seen; });
+        seen = generation_;
+      }
+      work();
+      {
+        std::lock_guard<std::mutex> g(m_);
+        active_--;
+      }
+      done_.notify_all();
+    }
+  }
+  std::vector<std::thread> workers_;
+  std::mutex callMutex_, m_;
+  std::condition_variable cv_, done_;
+  const std::function<void(int64_t)>* fn_ = nullptr;
+  int64_t tasks_ = 0;
+  std::atomic<int64_t> next_{0};
+  std::atomic<int64_t> remaining_{0};
+  int active_ = 0;
+  uint64_t generation_ = 0;
+};
+
+int defaultThreads() {
+  const char* env = std::getenv("OCTET_THREADS");
+  if (env && std::atoi(env) > 0) return std::atoi(env);
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc == 0 ? 1 : static_cast<int>(hc);
+}
+
+Pool* g_pool = nullptr;  // deliberately leaked: workers sleep until the process exits
+std::mutex g_poolMutex;
+Pool& pool() {
+  std::lock_guard<std::mutex> g(g_poolMutex);
+  if (!g_pool) g_pool = new Pool(defaultThreads());
+  return *g_pool;
+}
+
+// Blocks are grouped into tasks of about this many elements; small tensors run on the caller thread.
+constexpr int64_t kTaskElems = 1 << 16;
+
+template <typename F>
+void forBlocks(int64_t n, int64_t B, F&& perBlock) {
+  const int64_t nb = (n + B - 1) / B;
+  const int64_t blocksPerTask = std::max<int64_t>(1, kTaskElems / B);
+  const int64_t tasks = (nb + blocksPerTask - 1) / blocksPerTask;
+  std::function<void(int64_t)> fn = [&](int64_t t) {
+    thread_local std::vector<float> scratch;
+    if (static_cast<int64_t>(scratch.size()) < 3 * B) scratch.resize(3 * B);
+    const int64_t k1 = std::min(nb, (t + 1) * blocksPerTask);
+    for (int64_t k = t * blocksPerTask; k < k1; k++) perBlock(k, scratch.data(), scratch.data() + B, scratch.data() + 2 * B);
+  };
+  if (n < 2 * kTaskElems) {
+    for (int64_t t = 0; t < tasks; t++) fn(t);
+  } else {
+    pool().run(tasks, fn);
+  }
+}
+
+template <typename F>
+void forRange(int64_t n, F&& perRange) {
+  const int64_t tasks = (n + kTaskElems - 1) / kTaskElems;
+  std::function<void(int64_t)> fn = [&](int64_t t) { perRange(t * kTaskElems, std::min(n, (t + 1) * kTaskElems)); };
+  if (n < 2 * kTaskElems) {
+    for (int64_t t = 0; t < tasks; t++) fn(t);
+  } else {
+    pool().run(tasks, fn);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// code search (table lookup; same answers as the 7-probe tree) and requantization
+
+inline uint32_t bitsOf(float x) {
+  uint32_t b;
+  std::memcpy(&b, &x, 4);
+  return b;
+}
+
+inline uint8_t lookup(const Table& t, float x) {
+  const uint32_t key = bitsOf(x) >> g_state.keyShift;
+  const int32_t bd = t.baseDelta[key];
+  return static_cast<uint8_t>((bd & 0xff) + (x >= t.thr[key] ? (bd >> 8) & 0xff : 0));
+}
+
+// signed map: codes 0..126 are negative, 127 is +0.0 (checked in optimInit)
+inline uint8_t signFix(uint8_t c, float s) {
+  const bool codeNeg = c < 127;
+  if (codeNeg != std::signbit(s)) return static_cast<uint8_t>(s > 0 ? c + 1 : c - 1);
+  return c;
+}
+
+void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
+  int64_t j = 0;
+#if defined(__AVX2__)
+  if (g_state.simd) {
+    const __m256 am = _mm256_set1_ps(absmax);
+    const __m256i ff = _mm256_set1_epi32(0xff);
+    const __m256i c127 = _mm256_set1_epi32(127);
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256i minusOne = _mm256_set1_epi32(-1);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m128i shift = _mm_cvtsi32_si128(g_state.keyShift);
+    const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                                               -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
+    for (; j + 8 <= len; j += 8) {
+      const __m256 sv = _mm256_loadu_ps(s + j);
+      const __m256 xv = _mm256_div_ps(sv, am);
+      const __m256i key = _mm256_srl_epi32(_mm256_castps_si256(xv), shift);
+      const __m256i bd = _mm256_i32gather_epi32(g_state.t1.baseDelta.data(), key, 4);
+      const __m256 thr = _mm256_i32gather_ps(g_state.t1.thr.data(), key, 4);
+      const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(xv, thr, _CMP_GE_OQ));
+      __m256i c = _mm256_and_si256(
+          _mm256_add_epi32(_mm256_and_si256(bd, ff), _mm256_and_si256(ge, _mm256_and_si256(_mm256_srli_epi32(bd, 8), ff))),
+          ff);
+      const __m256i codeNeg = _mm256_cmpgt_epi32(c127, c);
+      const __m256i sNeg = _mm256_srai_epi32(_mm256_castps_si256(sv), 31);
+      const __m256i flip = _mm256_xor_si256(codeNeg, sNeg);
+      const __m256i sPos = _mm256_castps_si256(_mm256_cmp_ps(sv, zero, _CMP_GT_OQ));
+      const __m256i step = _mm256_blendv_epi8(minusOne, one, sPos);
+      c = _mm256_and_si256(_mm256_add_epi32(c, _mm256_and_si256(flip, step)), ff);
+      const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
+    }
+  }
+#endif
+  for (; j < len; j++) {
+    x[j] = s[j] / absmax;
+    out[j] = signFix(lookup(g_state.t1, x[j]), s[j]);
+  }
+}
+
+void requantUnsigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
+  int64_t j = 0;
+#if defined(__AVX2__)
+  if (g_state.simd) {
+    const __m256 am = _mm256_set1_ps(absmax);
+    const __m256i ff = _mm256_set1_epi32(0xff);
+    const __m128i shift = _mm_cvtsi32_si128(g_state.keyShift);
+    const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                                               -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
+    for (; j + 8 <= len; j += 8) {
+      const __m256 xv = _mm256_div_ps(_mm256_loadu_ps(s + j), am);
+      const __m256i key = _mm256_srl_epi32(_mm256_castps_si256(xv), shift);
+      const __m256i bd = _mm256_i32gather_epi32(g_state.t2.baseDelta.data(), key, 4);
+      const __m256 thr = _mm256_i32gather_ps(g_state.t2.thr.data(), key, 4);
+      const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(xv, thr, _CMP_GE_OQ));
+      const __m256i c = _mm256_and_si256(
+          _mm256_add_epi32(_mm256_and_si256(bd, ff), _mm256_and_si256(ge, _mm256_and_si256(_mm256_srli_epi32(bd, 8), ff))),
+          ff);
+      const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
+    }
+  }
+#endif
+  for (; j < len; j++) {
+    x[j] = s[j] / absmax;
+    out[j] = lookup(g_state.t2, x[j]);
+  }
+}
+
+inline void keepMax(float& m, float v) {
+  const float a = std::fabs(v);
+  if (a > m) m = a;  // fmaxf semantics: NaN lanes are skipped
+}
+
+#if defined(__AVX2__)
+inline float hmax(__m256 v) {
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, v);
+  float m = lanes[0];
+  for (int i = 1; i < 8; i++)
+    if (lanes[i] > m) m = lanes[i];
+  return m;
+}
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// 8-bit kernels
+
+struct Args8 {
+  int rule;
+  int64_t n, B;
+  int step;
+  Scalars sc;
+  float* p;
+  const float* g;
+  uint8_t* c1;
+  float* a1;
+  uint8_t* c2;
+  float* a2;
+};
+
+void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
+  const Scalars& sc = a.sc;
+  const int64_t start = k * a.B;
+  const int64_t len = std::min(a.B, a.n - start);
+  const float am1 = a.a1[k], am2 = a.a2[k];
+  const float* G = a.g + start;
+  float* P = a.p + start;
+  const uint8_t* C1 = a.c1 + start;
+  const uint8_t* C2 = a.c2 + start;
+  const bool decay = sc.weightDecay > 0.0f;
+  float max1 = -FLT_MAX, max2 = -FLT_MAX;
+  int64_t j = 0;
+#if defined(__AVX2__)
+  if (g_state.simd) {
+    const __m256 vAm1 = _mm256_set1_ps(am1), vAm2 = _mm256_set1_ps(am2);
+    const __m256 vB1 = _mm256_set1_ps(sc.beta1), vB2 = _mm256_set1_ps(sc.beta2);
+    const __m256 vOmb1 = _mm256_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm256_set1_ps(sc.oneMinusBeta2);
+    const __m256 vGn = _mm256_set1_ps(sc.gnormScale), vStep = _mm256_set1_ps(sc.stepSize);
+    const __m256 vEps = _mm256_set1_ps(sc.epsC2), vDecay = _mm256_set1_ps(sc.decayFactor);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 vMax1 = _mm256_set1_ps(-FLT_MAX), vMax2 = _mm256_set1_ps(-FLT_MAX);
+    for (; j + 8 <= len; j += 8) {
+      const __m256 g = _mm256_loadu_ps(G + j);
+      const __m256 finite = _mm256_cmp_ps(_mm256_sub_ps(g, g), zero, _CMP_EQ_OQ);
+      const __m256 gv = _mm256_mul_ps(_mm256_and_ps(g, finite), vGn);
+      const __m256i i1 = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(C1 + j)));
+      const __m256i i2 = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(C2 + j)));
+      __m256 v = _mm256_mul_ps(_mm256_i32gather_ps(g_state.q2, i2, 4), vAm2);
+      v = _mm256_add_ps(_mm256_mul_ps(v, vB2), _mm256_mul_ps(_mm256_mul_ps(vOmb2, gv), gv));
+      __m256 m = _mm256_mul_ps(_mm256_i32gather_ps(g_state.q1, i1, 4), vAm1);
+      m = _mm256_add_ps(_mm256_mul_ps(m, vB1), _mm256_mul_ps(vOmb1, gv));
+      m = _mm256_and_ps(m, finite);
+      v = _mm256_and_ps(v, finite);
+      _mm256_storeu_ps(s1 + j, m);
+      _mm256_storeu_ps(s2 + j, v);
+      vMax1 = _mm256_max_ps(_mm256_and_ps(m, absMask), vMax1);  // a NaN first operand yields the second
+      vMax2 = _mm256_max_ps(_mm256_and_ps(v, absMask), vMax2);
+      const __m256 p = _mm256_loadu_ps(P + j);
+      __m256 pn = _mm256_add_ps(p, _mm256_mul_ps(vStep, _mm256_div_ps(m, _mm256_add_ps(_mm256_sqrt_ps(v), vEps))));
+      if (decay) pn = _mm256_mul_ps(pn, vDecay);
+      _mm256_storeu_ps(P + j, _mm256_blendv_ps(p, pn, finite));
+    }
+    max1 = hmax(vMax1);
+    max2 = hmax(vMax2);
+  }
+#endif
+  for (; j < len; j++) {
+    const float g = G[j];
+    float m = 0.0f, v = 0.0f;
+    const bool finite = std::isfinite(g);
+    if (finite) {
+      const float gv = g * sc.gnormScale;
+      v = (g_state.q2[C2[j]] * am2) * sc.beta2 + (sc.oneMinusBeta2 * gv) * gv;
+      m = (g_state.q1[C1[j]] * am1) * sc.beta1 + sc.oneMinusBeta1 * gv;
+    }
+    s1[j] = m;
+    s2[j] = v;
+    keepMax(max1, m);
+    keepMax(max2, v);
+    if (finite) {
+      float p = P[j] + sc.stepSize * (m / (std::sqrt(v) + sc.epsC2));
+      if (decay) p = p * sc.decayFactor;
+      P[j] = p;
+    }
+  }
+  if (len < a.B) {  // padding lanes: g = 0, code1 = 128, code2 = 0
+    const float gv = 0.0f * sc.gnormScale;
+    keepMax(max1, (g_state.q1[128] * am1) * sc.beta1 + sc.oneMinusBeta1 * gv);
+    keepMax(max2, (g_state.q2[0] * am2) * sc.beta2 + (sc.oneMinusBeta2 * gv) * gv);
+  }
+  a.a1[k] = max1;
+  a.a2[k] = max2;
+  requantSigned(s1, len, max1, a.c1 + start, x);
+  requantUnsigned(s2, len, max2, a.c2 + start, x);
+}
+
+inline float npSign(float v) {
+  if (v > 0.0f) return 1.0f;
+  if (v < 0.0f) return -1.0f;
+  return v == v ? 0.0f : v;
+}
+
+void oneStateBlock(const Args8& a, int64_t k, float* s, float* u, float* x) {
+  const Scalars& sc = a.sc;
+  const int64_t start = k * a.B;
+  const int64_t len = std::min(a.B, a.n - start);
+  const float am = a.a1[k];
+  const float* G = a.g + start;
+  float* P = a.p + start;
+  const uint8_t* C = a.c1 + start;
+  const bool decay = sc.weightDecay > 0.0f;
+  const bool first = a.step == 1;
+  float mx = -FLT_MAX;
+  switch (a.rule) {
+    case MOMENTUM:
+      for (int64_t j = 0; j < len; j++) {
+        float gv = G[j] * sc.gnormScale;
+        if (decay) gv = gv + P[j] * sc.weightDecay;
+        const float st = first ? gv : (g_state.q1[C[j]] * am) * sc.beta1 + gv;
+        s[j] = st;
+        keepMax(mx, st);
+        P[j] = P[j] - sc.lr * st;
+      }
+      break;
+    case LION:
+      for (int64_t j = 0; j < len; j++) {
+        const float gv = G[j] * sc.gnormScale;
+        const float st = g_state.q1[C[j]] * am;
+        const float inner = st * sc.beta1 + sc.oneMinusBeta1 * gv;
+        const float ns = st * sc.beta2 + sc.oneMinusBeta2 * gv;
+        s[j] = ns;
+        keepMax(mx, ns);
+        u[j] = sc.lr * npSign(inner);
+      }
+      for (int64_t j = 0; j < len; j++) {
+        const float p = decay ? P[j] * sc.decayFactor : P[j];
+        P[j] = p - u[j];
+      }
+      break;
+    default: {
+      const bool rms = a.rule == RMSPROP;
+      for (int64_t j = 0; j < len; j++) {
+        const float g = G[j];
+        float gv = g * sc.gnormScale;
+        if (decay) gv = gv + P[j] * sc.weightDecay;
+        const float st = g_state.q1[C[j]] * am;
+        const float ns = rms ? st * sc.beta1 + sc.oneMinusBeta1 * (gv * gv) : st + gv * gv;
+        s[j] = ns;
+        keepMax(mx, ns);
+        P[j] = P[j] - sc.lr * (g / (std::sqrt(ns) + sc.eps));  // raw gradient numerator
+      }
+    }
+  }
+  if (len < a.B) {  // padding lanes: p = 0, g = 0, code 128
+    float gv = 0.0f * sc.gnormScale;
+    if (decay && a.rule != LION) gv = gv + 0.0f * sc.weightDecay;
+    const float st = g_state.q1[128] * am;
+    float pad;
+    if (a.rule == MOMENTUM) pad = first ? gv : st * sc.beta1 + gv;
+    else if (a.rule == LION) pad = st * sc.beta2 + sc.oneMinusBeta2 * gv;
+    else if (a.rule == RMSPROP) pad = st * sc.beta1 + sc.oneMinusBeta1 * (gv * gv);
+    else pad = st + gv * gv;
+    keepMax(mx, pad);
+  }
+  a.a1[k] = mx;
+  requantSigned(s, len, mx, a.c1 + start, x);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 32-bit kernels
+
+struct Args32 {
+  int rule;
+  int64_t n;
+  int step;
+  Scalars sc;
+  float* p;
+  const float* g;
+  float* s1;
+  float* s2;
+};
+
+void step32Range(const Args32& a, int64_t i0, int64_t i1) {
+  const Scalars sc = a.sc;
+  const bool decay = sc.weightDecay > 0.0f;
+  float* __restrict P = a.p;
+  const float* __restrict G = a.g;
+  float* __restrict S1 = a.s1;
+  switch (a.rule) {
+    case ADAM: {
+      float* __restrict S2 = a.s2;
+      for (int64_t i = i0; i < i1; i++) {
+        const float gv = G[i] * sc.gnormScale;
+        const float m = S1[i] * sc.beta1 + sc.oneMinusBeta1 * gv;
+        const float v = S2[i] * sc.beta2 + sc.oneMinusBeta2 * (gv * gv);
+        S1[i] = m;
+        S2[i] = v;
+        float p = P[i] + sc.stepSize * (m / (std::sqrt(v) + sc.epsC2));
+        if (decay) p = p * sc.decayFactor;
+        P[i] = p;
+      }
+      break;
+    }
+    case LION:
+      for (int64_t i = i0; i < i1; i++) {
+        const float gv = G[i] * sc.gnormScale;
+        const float p = decay ? P[i] * sc.decayFactor : P[i];
+        const float inner = S1[i] * sc.beta1 + sc.oneMinusBeta1 * gv;
+        P[i] = p - sc.lr * npSign(inner);
+        S1[i] = S1[i] * sc.beta2 + sc.oneMinusBeta2 * gv;
+      }
+      break;
+    case MOMENTUM:
+      for (int64_t i = i0; i < i1; i++) {
+        float gv = G[i] * sc.gnormScale;
+        if (decay) gv = gv + P[i] * sc.weightDecay;
+        const float s = a.step == 1 ? gv : S1[i] * sc.beta1 + gv;
+        S1[i] = s;
+        P[i] = P[i] + (-sc.lr) * s;
+      }
+      break;
+    default: {
+      const bool rms = a.rule == RMSPROP;
+      for (int64_t i = i0; i < i1; i++) {
+        float gv = G[i] * sc.gnormScale;
+        if (decay) gv = gv + P[i] * sc.weightDecay;
+        const float s = rms ? S1[i] * sc.beta1 + sc.oneMinusBeta1 * (gv * gv) : S1[i] + gv * gv;
+        S1[i] = s;
+        P[i] = P[i] + (-sc.lr) * (gv / (std::sqrt(s) + sc.eps));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// N-API glue
+
+Napi::Value fail(Napi::Env env, const std::string& msg) {
+  Napi::TypeError::New(env, "optim native: " + msg).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+template <typename T>
+bool typed(const Napi::Value& v, T** data, size_t* len) {
+  if (!v.IsTypedArray()) return false;
+  auto ta = v.As<Napi::TypedArray>();
+  const napi_typedarray_type want =
+      std::is_same<typename std::remove_const<T>::type, float>::value ? napi_float32_array : napi_uint8_array;
+  if (ta.TypedArrayType() != want) return false;
+  *data = reinterpret_cast<T*>(static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset());  // live view, no copy
+  *len = ta.ElementLength();
+  return true;
+}
+
+bool readScalars(const Napi::Value& v, Scalars* out) {
+  float* d;
+  size_t len;
+  if (!typed(v, &d, &len) || len < static_cast<size_t>(kScalarCount)) return false;
+  std::memcpy(out, d, sizeof(Scalars));
+  return true;
+}
+
+bool readTable(const Napi::Value& bd, const Napi::Value& thr, Table* t, size_t* keys) {
+  if (!bd.IsTypedArray() || bd.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) return false;
+  auto bdArr = bd.As<Napi::Int32Array>();
+  float* thrData;
+  size_t thrLen;
+  if (!typed(thr, &thrData, &thrLen) || thrLen != bdArr.ElementLength()) return false;
+  t->baseDelta.assign(bdArr.Data(), bdArr.Data() + bdArr.ElementLength());
+  t->thr.assign(thrData, thrData + thrLen);
+  *keys = thrLen;
+  return true;
+}
+
+// optimInit(q1, q2, baseDelta1, thr1, baseDelta2, thr2, keyShift)
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  float *q1, *q2;
+  size_t l1, l2, k1, k2;
+  if (info.Length() < 7 || !typed(info[0], &q1, &l1) || !typed(info[1], &q2, &l2) || l1 != 256 || l2 != 256)
+    return fail(env, "optimInit(q1, q2, baseDelta1, thr1, baseDelta2, thr2, keyShift): bad maps");
+  Table t1, t2;
+  if (!readTable(info[2], info[3], &t1, &k1) || !readTable(info[4], info[5], &t2, &k2)) return fail(env, "optimInit: bad tables");
+  const int shift = info[6].As<Napi::Number>().Int32Value();
+  if (shift <= 0 || shift > 31 || k1 != (size_t(1) << (32 - shift)) || k2 != k1) return fail(env, "optimInit: table size does not match keyShift");
+  for (int c = 0; c < 256; c++) {
+    if ((q1[c] < 0.0f) != (c < 127) || (c == 127 && std::signbit(q1[c])))
+      return fail(env, "optimInit: the signed map must have negatives at 0..126 and +0 at 127");
+  }
+  std::memcpy(g_state.q1, q1, sizeof(g_state.q1));
+  std::memcpy(g_state.q2, q2, sizeof(g_state.q2));
+  g_state.t1 = std::move(t1);
+  g_state.t2 = std::move(t2);
+  g_state.keyShift = shift;
+  const char* simd = std::getenv("OCTET_NATIVE_SIMD");
+  g_state.simd = !(simd && std::strcmp(simd, "0") == 0);
+  g_state.ready = true;
+  return env.Undefined();
+}
+
+// optimStep8(rule, blockSize, step, scalars, p, g, c1, a1, c2|null, a2|null)
+Napi::Value Step8(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!g_state.ready) return fail(env, "call optimInit first");
+  if (info.Length() < 10) return fail(env, "optimStep8 needs 10 arguments");
+  Args8 a{};
+  a.rule = info[0].As<Napi::Number>().Int32Value();
+  a.B = info[1].As<Napi::Number>().Int64Value();
+  a.step = info[2].As<Napi::Number>().Int32Value();
+  if (a.rule < ADAM || a.rule > ADAGRAD || a.B <= 0) return fail(env, "bad rule or block size");
+  if (!readScalars(info[3], &a.sc)) return fail(env, "scalars must be a Float32Array(12)");
+  size_t np, ng, nc1, na1, nc2 = 0, na2 = 0;
+  if (!typed(info[4], &a.p, &np) || !typed<const float>(info[5], const_cast<const float**>(&a.g), &ng) ||
+      !typed(info[6], &a.c1, &nc1) || !typed(info[7], &a.a1, &na1))
+    return fail(env, "p, g: Float32Array; c1: Uint8Array; a1: Float32Array");
+  a.n = static_cast<int64_t>(np);
+  const size_t nb = static_cast<size_t>((a.n + a.B - 1) / a.B);
+  if (ng != np || nc1 < np || na1 != nb) return fail(env, "buffer lengths do not match the parameter");
+  if (a.rule == ADAM) {
+    if (!typed(info[8], &a.c2, &nc2) || !typed(info[9], &a.a2, &na2) || nc2 < np || na2 != nb)
+      return fail(env, "Adam needs c2 (Uint8Array) and a2 (Float32Array) of matching lengths");
+    forBlocks(a.n, a.B, [&](int64_t k, float* s1, float* s2, float* x) { adamBlock(a, k, s1, s2, x); });
+  } else {
+    forBlocks(a.n, a.B, [&](int64_t k, float* s, float* u, float* x) { oneStateBlock(a, k, s, u, x); });
+  }
+  return env.Undefined();
+}
+
+// optimStep32(rule, step, scalars, p, g, s1, s2|null)
+Napi::Value Step32(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7) return fail(env, "optimStep32 needs 7 arguments");
+  Args32 a{};
+  a.rule = info[0].As<Napi::Number>().Int32Value();
+  a.step = info[1].As<Napi::Number>().Int32Value();
+  if (a.rule < ADAM || a.rule > ADAGRAD) return fail(env, "bad rule");
+  if (!readScalars(info[2], &a.sc)) return fail(env, "scalars must be a Float32Array(12)");
+  size_t np, ng, ns1, ns2 = 0;
+  if (!typed(info[3], &a.p, &np) || !typed<const float>(info[4], const_cast<const float**>(&a.g), &ng) || !typed(info[5], &a.s1, &ns1))
+    return fail(env, "p, g, s1 must be Float32Arrays");
+  if (ng != np || ns1 != np) return fail(env, "buffer lengths do not match the parameter");
+  if (a.rule == ADAM && (!typed(info[6], &a.s2, &ns2) || ns2 != np)) return fail(env, "Adam needs s2");
+  a.n = static_cast<int64_t>(np);
+  forRange(a.n, [&](int64_t i0, int64_t i1) { step32Range(a, i0, i1); });
+  return env.Undefined();
+}
+
+// optimQuantize(x, blockSize, signed, codes, absmax): kQuantizeBlockwise
+Napi::Value Quantize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!g_state.ready) return fail(env, "call optimInit first");
+  float *x, *absmax;
+  uint8_t* codes;
+  size_t n, nc, na;
+  if (info.Length() < 5 || !typed(info[0], &x, &n) || !typed(info[3], &codes, &nc) || !typed(info[4], &absmax, &na))
+    return fail(env, "optimQuantize(x, blockSize, signed, codes, absmax)");
+  const int64_t B = info[1].As<Napi::Number>().Int64Value();
+  const bool isSigned = info[2].As<Napi::Boolean>().Value();
+  if (B <= 0 || nc != n || na != static_cast<size_t>((static_cast<int64_t>(n) + B - 1) / B)) return fail(env, "bad lengths");
+  const Table& t = isSigned ? g_state.t1 : g_state.t2;
+  forBlocks(static_cast<int64_t>(n), B, [&](int64_t k, float*, float*, float*) {
+    const int64_t start = k * B;
+    const int64_t end = std::min<int64_t>(start + B, static_cast<int64_t>(n));
+    float am = 0.0f;
+    for (int64_t i = start; i < end; i++) {
+      const float v = std::fabs(x[i]);
+      if (v > am || v != v) am = v;
+    }
+    absmax[k] = am;
+    const float inv = 1.0f / am;
+    for (int64_t i = start; i < end; i++) codes[i] = lookup(t, x[i] * inv);
+  });
+  return env.Undefined();
+}
+
+// optimTriad(elements, repeats) -> GB/s of a[i] = b[i] + s*c[i] (float32, 12 bytes per element), all threads
+Napi::Value Triad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int64_t n = info[0].As<Napi::Number>().Int64Value();
+  const int reps = info[1].As<Napi::Number>().Int32Value();
+  std::vector<float> a(n), b(n, 1.0f), c(n, 2.0f);
+  const float s = 3.0f;
+  auto once = [&] {
+    forRange(n, [&](int64_t i0, int64_t i1) {
+      float* __restrict pa = a.data();
+      const float* __restrict pb = b.data();
+      const float* __restrict pc = c.data();
+      for (int64_t i = i0; i < i1; i++) pa[i] = pb[i] + s * pc[i];
+    });
+  };
+  once();  // first touch
+  double best = 1e30;
+  for (int r = 0; r < reps; r++) {
+    const auto t0 = std::chrono::steady_clock::now();
+    once();
+    const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (sec < best) best = sec;
+  }
+  return Napi::Number::New(env, 12.0 * static_cast<double>(n) / best / 1e9);
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), pool().size());
+}
+
+Napi::Value Simd(const Napi::CallbackInfo& info) {
+#if defined(__AVX2__)
+  return Napi::Boolean::New(info.Env(), g_state.simd);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
+octet::Registration reg([](Napi::Env env, Napi::Object exports) {
+  exports.Set("optimInit", Napi::Function::New(env, Init, "optimInit"));
+  exports.Set("optimStep8", Napi::Function::New(env, Step8, "optimStep8"));
+  exports.Set("optimStep32", Napi::Function::New(env, Step32, "optimStep32"));
+  exports.Set("optimQuantize", Napi::Function::New(env, Quantize, "optimQuantize"));
+  exports.Set("optimTriad", Napi::Function::New(env, Triad, "optimTriad"));
+  exports.Set("optimThreads", Napi::Function::New(env, Threads, "optimThreads"));
+  exports.Set("optimSimd", Napi::Function::New(env, Simd, "optimSimd"));
+});
+
+}  // namespace
