@@ -1,0 +1,117 @@
+// What packaging would ship, checked without downloading Electron: the bundles build, the preload
+// needs nothing but electron, the main-side services bundle starts and answers under plain Node,
+// and the electron-builder configuration passes electron-builder's own validation.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const out = join(root, 'dist', 'electron');
+const hasWorker = existsSync(join(root, 'main', 'trainer', 'worker.ts'));
+
+function requiredModules(file: string): string[] {
+  const code = readFileSync(join(out, file), 'utf8');
+  return [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+}
+
+beforeAll(() => {
+  const res = spawnSync(process.execPath, ['electron/build.mjs'], { cwd: root, encoding: 'utf8' });
+  expect(res.status, `${res.stdout}${res.stderr}`).toBe(0);
+}, 120_000);
+
+describe('electron bundles', () => {
+  it('writes main, preload, services (and the trainer worker) with the wasm binaries', () => {
+    for (const f of ['main.cjs', 'preload.cjs', 'services.cjs', ...(hasWorker ? ['worker.cjs'] : [])]) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readdirSync(join(out, 'tfjs-wasm')).sort()).toEqual(['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm', 'tfjs-backend-wasm.wasm']);
+  });
+
+  it('keeps the preload tiny: it requires only electron', () => {
+    expect(requiredModules('preload.cjs')).toEqual(['electron']);
+    expect(readFileSync(join(out, 'preload.cjs'), 'utf8').length).toBeLessThan(4000);
+  });
+
+  it('main.cjs runs the same services bundle and needs no other package at run time', () => {
+    const mods = requiredModules('main.cjs').filter((m) => !m.startsWith('node:'));
+    expect(mods).toEqual(['./services.cjs', 'electron']);
+    expect(requiredModules('services.cjs').filter((m) => !m.startsWith('node:') && !['buffer', 'process'].includes(m))).toEqual(['better-sqlite3']);
+  });
+
+  it('the bundled services start under plain Node: store, migrations, planner and model configs', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'octet-bundle-'));
+    try {
+      const script = `
+        const s = require(${JSON.stringify(join(out, 'services.cjs'))});
+        (async () => {
+          const svc = await s.startAppServices({ dataDir: ${JSON.stringify(dataDir)}, launcher: s.bundledWorkerLauncher(${JSON.stringify(join(out, 'worker.cjs'))}) });
+          const info = await svc.systemInfo({});
+          const runs = await svc.listRuns({});
+          const plan = await svc.plan({ model: 'roberta-base', optimizer: 'adamw8bit', batchSize: 1, seqLength: 128, gpuBytes: 6 * 2 ** 30 });
+          await svc.close();
+          console.log(JSON.stringify({ version: info.version, dbPath: svc.dbPath, total: runs.total, params: plan.parameterCount, verdict: plan.verdict }));
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      const res = spawnSync(process.execPath, ['-e', script], { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 });
+      expect(res.status, res.stderr).toBe(0);
+      const got = JSON.parse(res.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+      const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+      expect(got).toMatchObject({ version: pkg.version, dbPath: join(dataDir, 'octet.db'), total: 0 });
+      // roberta-base has ≈125M parameters (HF config bundled in models/configs).
+      expect(got.params).toBeGreaterThan(120e6);
+      expect(got.params).toBeLessThan(130e6);
+      expect(existsSync(join(dataDir, 'octet.db'))).toBe(true);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('electron-builder configuration', () => {
+  const configPath = join(root, 'electron', 'electron-builder.yml');
+  const config = parse(readFileSync(configPath, 'utf8')) as Record<string, unknown> & {
+    files: string[];
+    asarUnpack: string[];
+    extraMetadata: { main: string };
+    linux: { target: string[] };
+    win: { target: { target: string }[] };
+    mac: { target: { target: string }[] };
+    beforeBuild: string;
+  };
+
+  it("passes electron-builder's schema validation", async () => {
+    const require = createRequire(import.meta.url);
+    const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      getConfig: (dir: string, path: string, extra: null) => Promise<unknown>;
+      validateConfiguration: (c: unknown, log: unknown) => Promise<void>;
+    };
+    const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    const loaded = await getConfig(root, configPath, null);
+    await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('targets AppImage + deb, NSIS and dmg, and starts the bundled main', () => {
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.win.target.map((t) => t.target)).toEqual(['nsis']);
+    expect(config.mac.target.map((t) => t.target)).toEqual(['dmg']);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
+    expect(config.extraMetadata.main).toBe(pkg.main);
+    expect(existsSync(join(root, pkg.main))).toBe(true);
+  });
+
+  it('packs every file the bundles read at run time, and unpacks native code and wasm', () => {
+    const files = config.files.filter((f) => !f.startsWith('!'));
+    for (const needed of ['dist/electron/**/*', 'dist/renderer/**/*', 'main/store/migrations/**/*', 'models/configs/**/*', 'assets/**/*']) expect(files).toContain(needed);
+    expect(existsSync(join(root, 'main', 'store', 'migrations'))).toBe(true);
+    expect(existsSync(join(root, 'models', 'configs'))).toBe(true);
+    for (const unpacked of ['**/*.node', 'dist/electron/tfjs-wasm/**/*']) expect(config.asarUnpack).toContain(unpacked);
+  });
+
+  it('rebuilds native/ for Electron before packaging', () => {
+    const require = createRequire(import.meta.url);
+    const hook = require(join(root, config.beforeBuild)) as unknown;
+    expect(typeof hook).toBe('function');
+  });
+});
