@@ -2,7 +2,6 @@
 // logits, a loss usable inside tf.variableGrads, freezing, parameter counts and optimizer overrides.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ParamOverride } from '../common/optimizers.ts';
-import type { ModelInfo } from '../common/models.ts';
 import type { Architecture, ModelConfig } from './config/index.ts';
 import type { RunContext } from './layers/dropout.ts';
 import { STABLE_EMBEDDING_REASON } from './layers/stableEmbedding.ts';
@@ -48,7 +47,7 @@ export abstract class PretrainedModel<C extends ModelConfig = ModelConfig> {
   readonly config: C;
   readonly architecture: Architecture;
   readonly params: ParamStore;
-  private frozen: FreezeOptions = {};
+  private frozenOptions: FreezeOptions = {};
 
   protected constructor(config: C, architecture: Architecture, opts: BuildOptions) {
     this.config = config;
@@ -95,14 +94,18 @@ export abstract class PretrainedModel<C extends ModelConfig = ModelConfig> {
   }
 
   freeze(options: FreezeOptions): void {
-    this.frozen = { ...this.frozen, ...options };
+    this.frozenOptions = { ...this.frozenOptions, ...options };
     this.applyFreeze();
+  }
+
+  get frozen(): Readonly<FreezeOptions> {
+    return this.frozenOptions;
   }
 
   isTrainable(name: string): boolean {
     const spec = this.params.spec(name);
-    if (this.frozen.embeddings && spec.group === 'embeddings') return false;
-    if (this.frozen.lmHead && spec.lmHead) return false;
+    if (this.frozenOptions.embeddings && spec.group === 'embeddings') return false;
+    if (this.frozenOptions.lmHead && spec.lmHead) return false;
     return true;
   }
 
@@ -136,23 +139,6 @@ export abstract class PretrainedModel<C extends ModelConfig = ModelConfig> {
     }
     this.applyFreeze();
   }
-
-  info(): ModelInfo {
-    const counts = this.parameterCounts();
-    const c = this.config;
-    return {
-      modelType: c.modelType,
-      architecture: this.architecture,
-      task: this.task(),
-      parameters: counts,
-      numLabels: c.modelType === 'roberta' && this.architecture === 'RobertaForSequenceClassification' ? c.numLabels : null,
-      vocabSize: c.vocabSize,
-      stableEmbedding: c.stableEmbedding,
-      frozen: { embeddings: !!this.frozen.embeddings, lmHead: !!this.frozen.lmHead },
-    };
-  }
-
-  protected abstract task(): ModelInfo['task'];
 
   dispose(): void {
     this.params.dispose();

@@ -150,15 +150,17 @@ function checkTokenizer(golden: Golden, loaded: LoadedModel, add: Add): void {
     });
   }
   const inputs = golden.inputs;
+  const width = inputs.input_ids[0]?.length ?? 0;
   if (inputs.texts && tok.padTokenId !== null) {
-    const enc = tok.encodeBatch(inputs.texts);
+    // Padded to the width stored in golden.json (the longest row, unless the fixture padded further).
+    const enc = padBatch(inputs.texts.map((t) => tok.encode(t).ids), tok.padTokenId, width);
     const ok = enc.inputIds.length === inputs.input_ids.length && enc.inputIds.every((r, i) => sameInts(r, inputs.input_ids[i]));
     const okMask = !inputs.attention_mask || enc.attentionMask.every((r, i) => sameInts(r, inputs.attention_mask![i]));
-    add('inputs from texts (padded batch)', ok && okMask, ok && okMask ? `${enc.inputIds.length}×${enc.inputIds[0].length}` : 'tokenized batch differs from inputs.input_ids/attention_mask');
+    add('inputs from texts (padded batch)', ok && okMask, ok && okMask ? `${enc.inputIds.length}×${width}` : 'tokenized batch differs from inputs.input_ids/attention_mask');
   }
   if (inputs.target_texts && Array.isArray(inputs.labels[0])) {
-    const labels = tok.encodeTargets(inputs.target_texts);
     const expected = inputs.labels as number[][];
+    const labels = padBatch(inputs.target_texts.map((t) => tok.encode(t).ids), -100, expected[0].length).inputIds;
     const ok = labels.length === expected.length && labels.every((r, i) => sameInts(r, expected[i]));
     add('labels from target_texts (-100 padded)', ok, ok ? `${labels.length}×${labels[0].length}` : 'tokenized targets differ from inputs.labels');
   }

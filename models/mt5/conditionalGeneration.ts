@@ -1,6 +1,5 @@
 // MT5ForConditionalGeneration: encoder, decoder, untied lm_head (no d_model^-0.5 rescale unless tied).
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelInfo } from '../../common/models.ts';
 import type { MT5Config } from '../config/mt5.ts';
 import type { RunContext } from '../layers/dropout.ts';
 import { linear } from '../layers/linear.ts';
@@ -112,9 +111,5 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
       });
     }
     return greedySearch(step, inputIds, attentionMask, opts);
-  }
-
-  protected task(): ModelInfo['task'] {
-    return 'seq2seq';
   }
 }

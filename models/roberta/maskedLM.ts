@@ -1,6 +1,5 @@
 // RobertaForMaskedLM: dense → gelu → layer_norm → decoder (tied to the word embedding) + bias.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelInfo } from '../../common/models.ts';
 import type { RobertaConfig } from '../config/roberta.ts';
 import { geluErf } from '../layers/activations.ts';
 import type { RunContext } from '../layers/dropout.ts';
@@ -48,9 +47,5 @@ export class RobertaForMaskedLM extends PretrainedModel<RobertaConfig> {
 
   lossFromLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
     return crossEntropy(logits, labels);
-  }
-
-  protected task(): ModelInfo['task'] {
-    return 'masked-lm';
   }
 }

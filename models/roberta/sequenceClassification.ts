@@ -1,6 +1,5 @@
 // RobertaForSequenceClassification: <s> features → dropout → dense → tanh → dropout → out_proj.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelInfo } from '../../common/models.ts';
 import type { RobertaConfig } from '../config/roberta.ts';
 import type { ProblemType } from '../config/labels.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
@@ -70,10 +69,5 @@ export class RobertaForSequenceClassification extends PretrainedModel<RobertaCon
       if (type === 'single_label_classification') return crossEntropy(logits, labels);
       return bceWithLogits(logits, labels);
     });
-  }
-
-  protected task(): ModelInfo['task'] {
-    const t = this.problemType();
-    return t === 'regression' ? 'regression' : t === 'multi_label_classification' ? 'multi-label-classification' : 'sequence-classification';
   }
 }
