@@ -33,6 +33,8 @@ export const PlanInputSchema = z.strictObject({
   targetLength: z.number().int().positive().optional(),
   gradAccumSteps: z.number().int().positive().optional(),
   backend: BackendChoiceSchema.optional(),
+  optimizerKernel: z.enum(['auto', 'in-place', 'composed']).optional(),
+  dropout: z.boolean().optional(),
   gpuBytes: z.number().positive().finite(),
 });
 

@@ -205,10 +205,17 @@ export function fieldErrors(lines: string[]): FieldErrors {
   for (const line of lines) {
     const m = /^([A-Za-z0-9_.]+|\(root\)): (.*)$/s.exec(line.trim());
     const key = m && m[1] !== '(root)' ? m[1] : '';
-    const msg = m ? m[2] : line;
+    const msg = plainMessage(m ? m[2] : line);
     map.set(key, [...(map.get(key) ?? []), msg]);
   }
   return map;
+}
+
+/** zod's wording for empty inputs, said the way a form says it. */
+function plainMessage(msg: string): string {
+  if (/^Too small: expected string to have >=1 characters?$/.test(msg)) return 'required';
+  if (/^Invalid input: expected number, received (null|NaN)$/.test(msg)) return 'required (a number)';
+  return msg;
 }
 
 /** Errors at a config path or under it (e.g. "tags" also gets "tags.0"). */
@@ -241,6 +248,7 @@ export function planInputOf(f: NewRunForm, gpuBytes: number, numLabels: number |
     gpuBytes,
   };
   if (f.task) input.task = f.task;
+  if (f.gradAccumSteps && f.gradAccumSteps > 1) input.gradAccumSteps = f.gradAccumSteps;
   if (numLabels && numLabels > 0) input.numLabels = numLabels;
   if (f.task === 'seq2seq' && f.maxTargetLength) input.targetLength = f.maxTargetLength;
   return input;

@@ -1,0 +1,12 @@
+// Screenshots kept as test artifacts under test-results/screenshots/ (gitignored).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS } from './paths.ts';
+
+export async function screenshot(page: Page, target: string, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${target}-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
