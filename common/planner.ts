@@ -29,6 +29,14 @@ export interface PlanInput {
   /** Gradient accumulation over micro-batches keeps one more copy of the gradients when > 1. */
   gradAccumSteps?: number;
   backend?: BackendChoice;
+  /**
+   * How the optimizer step runs: "in-place" (fused kernels of optim/ on cpu/wasm, like bitsandbytes'
+   * CUDA kernels) or "composed" (stock tfjs ops, used on tensorflow/GPU backends); "auto" (default)
+   * follows the backend.
+   */
+  optimizerKernel?: 'auto' | 'in-place' | 'composed';
+  /** Training mode with the config's dropout rates (default true); false plans an eval-mode step. */
+  dropout?: boolean;
   /** GPU capacity in bytes. */
   gpuBytes: number;
 }

@@ -1,15 +1,23 @@
 // Activation memory of one training step as TensorFlow.js holds it, per architecture.
 //
-// How TensorFlow.js keeps memory during `variableGrads` (tfjs-core engine.ts / tape.ts, 4.22):
-// - forward: every kernel run under the tape clones ("saves") the inputs/outputs its gradient needs
-//   (Add/Sub/Mul/Div/MatMul save both inputs, Softmax/Tanh/Exp their output, Reshape its input, …);
-//   the clones share buffers, so a buffer stays alive until the end of backward if any op saved it.
-// - backward: the gradient of every tensor on the path is kept in a map until the whole backward
-//   pass ends (only accumulations replace and free older gradients), so backward roughly doubles the
-//   forward's kept memory. Everything is freed together when `variableGrads` returns.
-// The peak of a step is therefore the end of backward: weights + optimizer state + every kept forward
-// buffer + every gradient buffer + the parameter gradients. The counts below are those buffers,
-// by shape, for our models (see the derivation notes next to each table).
+// How TensorFlow.js keeps memory during `tf.variableGrads` (tfjs-core 4.22 engine.ts / tape.ts):
+// - forward: every kernel run under the tape saves (clones) the inputs/outputs its gradient needs —
+//   Add/Sub/Mul/Div/MatMul both inputs, Softmax/Tanh/Exp/LogSoftmax their output, Reshape/Erf/Square
+//   their input, … A clone shares its buffer, so a buffer stays alive until the end of the backward
+//   pass as soon as one op saved it: in practice nearly every intermediate of the forward pass.
+// - backward: the gradient of every tensor on the path, and every partial gradient that was summed
+//   into another, stays in one tidy scope until the whole backward pass ends.
+// So the step peaks at the end of backward: weights + optimizer state + every saved forward buffer +
+// every gradient buffer + the parameter gradients. (Compare PyTorch, which frees each activation as
+// soon as backward has used it.)
+//
+// The counts below are those buffers per shape class for our models (models/roberta, models/mt5),
+// found by running one step on the cpu backend with main/planner/tensorPeak.ts on tiny configs
+// whose every dimension is distinct (B=2, L=5, H=12, heads=3, I=28; mT5 d_model=12, inner=8,
+// d_ff=22, Ls=5, T=3), classifying the buffers alive at the peak by size, and differencing 1- and
+// 2-layer models; then checked op by op against the gradient configs of tfjs-core (see
+// docs in README "VRAM planner"). A dropout with rate > 0 costs 5 buffers of its input's shape
+// (random uniform, floor, the scaled mask, the output, the input's gradient).
 import type { ModelArch, Mt5Arch, RobertaArch } from './modelConfig.ts';
 
 export interface StepShape {
@@ -20,11 +28,12 @@ export interface StepShape {
   target: number;
 }
 
-export interface TrainableParts {
-  /** Token (and position) embeddings get gradients. */
-  embeddings: boolean;
-  /** mT5 lm_head gets gradients. */
-  lmHead: boolean;
+export interface ActivationOptions {
+  /** Token (and RoBERTa position/type) embeddings get gradients. */
+  embeddingsTrainable: boolean;
+  /** Training mode: dropouts with rate > 0 run (default true, as transformers' Trainer). */
+  dropout: boolean;
+  stableEmbedding: boolean;
 }
 
 export interface ActivationEstimate {
@@ -36,98 +45,166 @@ export interface ActivationEstimate {
 }
 
 const F32 = 4;
+/** Buffers one dropout adds (see above). */
+export const DROPOUT_BUFFERS = 5;
 
-/** Buffers per encoder layer of RoBERTa, by shape class (elements = count × class size). */
-export const ROBERTA_LAYER_BUFFERS = {
-  /** [B, L, H]: layer input, q/k/v before and after bias and head split, context, dense outputs, residual sums, LayerNorm intermediates — and their gradients. */
-  tokensHidden: 40,
-  /** [B, L, I]: FFN pre-activation, GELU (erf) intermediates, and their gradients. */
-  tokensInter: 12,
-  /** [B, heads, L, L]: scores, scaled, masked, softmax probabilities, and their gradients. */
-  scores: 5,
-  /** [B, L] rows: LayerNorm mean / variance / rstd and their gradients. */
-  tokens: 12,
+/** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), without dropout. */
+export const ROBERTA_LAYER = {
+  /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias and head split, context, dense outputs, residuals, 2 LayerNorms (26 forward + 26 gradients). */
+  hidden: 52,
+  /** [B, L, I]: FFN pre-activation and the erf-GELU intermediates (7 forward + 10 gradients). */
+  inter: 17,
+  /** [B, heads, L, L]: scores, scaled scores, probabilities (3) + 4 gradients. */
+  scores: 7,
+  /** [B, L] rows: LayerNorm mean/variance/rstd and gradients. */
+  rows: 14,
+  /** Dropout sites: after the attention output and after the FFN output ([B, L, H]); on the probabilities ([B, heads, L, L]). */
+  hiddenDropouts: 2,
+  scoreDropouts: 1,
 };
 
-/** Buffers of the RoBERTa embeddings, classification head and loss. */
-export const ROBERTA_OUTER_BUFFERS = {
-  /** [B, L, H]: word/position/type lookups, their sums, LayerNorm intermediates, gradients. */
-  embeddingTokensHidden: 12,
-  /** [B, L] int32 ids, positions, mask rows. */
-  tokens: 8,
-  /** [B, H]: <s> slice, dense, tanh, gradients. */
-  headHidden: 6,
+/** RoBERTa embeddings and classification head. */
+export const ROBERTA_OUTER = {
+  /** [B, L, H]: word/position lookups, sums, LayerNorm; gradients when the embeddings train (18), else forward only (6). */
+  hiddenTrainable: 18,
+  hiddenFrozen: 6,
+  rowsTrainable: 16,
+  rowsFrozen: 11,
+  /** The stable embedding's LayerNorm on the word lookup. */
+  stableHidden: 11,
+  stableRows: 7,
+  embeddingDropouts: 1,
+  /** [B, H]: <s> slice, dense, tanh and gradients; [B, labels] logits and loss. */
+  headHidden: 7,
+  headDropouts: 2,
+  headLogits: 11,
 };
 
-export function robertaActivations(a: RobertaArch, s: StepShape, trainable: TrainableParts): ActivationEstimate {
+export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOptions, numLabels: number): ActivationEstimate {
   const N = s.batch * s.seq;
   const H = a.hidden;
-  const L = ROBERTA_LAYER_BUFFERS;
-  const O = ROBERTA_OUTER_BUFFERS;
-  const perLayer = {
-    hidden: L.tokensHidden * N * H,
-    inter: L.tokensInter * N * a.intermediate,
-    scores: L.scores * s.batch * a.heads * s.seq * s.seq,
-    rows: L.tokens * N,
-  };
+  const L = ROBERTA_LAYER;
+  const O = ROBERTA_OUTER;
+  const drop = (rate: number, sites: number) => (o.dropout && rate > 0 ? DROPOUT_BUFFERS * sites : 0);
+  const layerHidden = L.hidden + drop(a.hiddenDropout, L.hiddenDropouts);
+  const layerScores = L.scores + drop(a.attentionDropout, L.scoreDropouts);
+  const embHidden = (o.embeddingsTrainable ? O.hiddenTrainable : O.hiddenFrozen) + (o.stableEmbedding ? O.stableHidden : 0) + drop(a.hiddenDropout, O.embeddingDropouts);
+  const embRows = (o.embeddingsTrainable ? O.rowsTrainable : O.rowsFrozen) + (o.stableEmbedding ? O.stableRows : 0);
   const parts = [
-    { name: 'attention scores/probs', bytes: F32 * a.layers * perLayer.scores },
-    { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (perLayer.hidden + perLayer.rows) },
-    { name: 'FFN intermediate', bytes: F32 * a.layers * perLayer.inter },
-    { name: 'embeddings', bytes: F32 * (O.embeddingTokensHidden * N * H + O.tokens * N) },
-    { name: 'classifier head + loss', bytes: F32 * O.headHidden * s.batch * H },
+    { name: 'attention scores/probs', bytes: F32 * a.layers * layerScores * s.batch * a.heads * s.seq * s.seq },
+    { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (layerHidden * N * H + L.rows * N) },
+    { name: 'FFN intermediate', bytes: F32 * a.layers * L.inter * N * a.intermediate },
+    { name: 'embeddings', bytes: F32 * (embHidden * N * H + embRows * N) },
+    { name: 'classifier head + loss', bytes: F32 * s.batch * ((O.headHidden + drop(a.classifierDropout, O.headDropouts)) * H + O.headLogits * numLabels) },
   ];
-  void trainable;
   return finish(parts, { bytes: 0, what: 'none' });
 }
 
-/** Buffers per mT5 layer, by shape class. */
-export const MT5_LAYER_BUFFERS = {
-  encoder: { model: 16, inner: 14, ff: 14, scores: 4 },
-  decoder: { model: 24, inner: 26, ff: 14, selfScores: 4, crossScores: 4, crossKv: 4 },
+/** mT5 encoder block (self-attention + FFN), without dropout; E = [B, Ls, ·]. */
+export const MT5_ENCODER_LAYER = {
+  /** [B, Ls, d_model]: residual stream, RMS norms, attention/FFN outputs and gradients. */
+  model: 27,
+  /** [B, Ls, heads·d_kv] (also split in heads): q, k, v, context. */
+  inner: 15,
+  /** [B, Ls, d_ff]: gated-GELU (tanh form) branches and gradients; 4 for a plain ReLU FFN. */
+  ffGated: 20,
+  ffRelu: 4,
+  ffOther: 14,
+  /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block). */
+  scores: 6,
+  rows: 10,
+  modelDropouts: 2,
+  ffDropouts: 1,
+  scoreDropouts: 1,
 };
 
-/** Buffers around the mT5 stacks. */
-export const MT5_OUTER_BUFFERS = {
-  /** [B, Ls|T, D]: lookups, final norms and their gradients. */
-  embeddingModel: 6,
-  /** [B, heads, L, L] position bias + mask, once per stack (shared by every block). */
-  biasScores: 2,
-  /** [B, T, V] logits, log-softmax, their gradients. */
-  logits: 4,
+/** mT5 decoder block (self-attention, cross-attention, FFN), without dropout; T = [B, T, ·]. */
+export const MT5_DECODER_LAYER = {
+  model: 38,
+  inner: 22,
+  /** [B, Ls, inner]: cross-attention keys and values of the encoder output, and their gradients. */
+  crossKv: 8,
+  /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
+  encoderGrads: 2,
+  ffGated: 20,
+  ffRelu: 4,
+  ffOther: 14,
+  selfScores: 5,
+  crossScores: 5,
+  rows: 15,
+  /** [heads, T, T]: the gradient of the shared self-attention bias. */
+  biasGrads: 1,
+  modelDropouts: 3,
+  ffDropouts: 1,
+  scoreDropouts: 1,
 };
 
-export function mt5Activations(a: Mt5Arch, s: StepShape, trainable: TrainableParts): ActivationEstimate {
+export const MT5_OUTER = {
+  /** [B, Ls|T, d_model]: lookups and final norms (with gradients when shared.weight trains). */
+  encoderModelTrainable: 10,
+  encoderModelFrozen: 4,
+  decoderModelTrainable: 9,
+  decoderModelFrozen: 4,
+  encoderRowsTrainable: 11,
+  encoderRowsFrozen: 9,
+  decoderRowsTrainable: 14,
+  decoderRowsFrozen: 12,
+  /** Stable embedding LayerNorm on each lookup (as RoBERTa's). */
+  stableEncoderModel: 11,
+  stableDecoderModel: 12,
+  stableRows: 8,
+  /** Embedding dropout and final dropout of each stack. */
+  stackDropouts: 2,
+  /** [B, T, vocab]: lm_head output, log-softmax, one-hot, product, and their gradients. */
+  logits: 10,
+  /** [heads, L, L] position-bias tables. */
+  encoderBias: 4,
+  decoderBias: 4,
+};
+
+function ffCount(a: Mt5Arch, l: { ffGated: number; ffRelu: number; ffOther: number }): number {
+  if (a.gated) return l.ffGated;
+  return a.ffActivation === 'relu' ? l.ffRelu : l.ffOther;
+}
+
+export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): ActivationEstimate {
   const B = s.batch;
   const Ls = s.seq;
   const T = s.target;
+  const D = a.dModel;
   const inner = a.heads * a.dKv;
-  const E = MT5_LAYER_BUFFERS.encoder;
-  const D = MT5_LAYER_BUFFERS.decoder;
-  const O = MT5_OUTER_BUFFERS;
-  const ffWidth = a.gated ? a.dFF : a.dFF; // gated FFN has two [.., F] branches; counts include both
+  const E = MT5_ENCODER_LAYER;
+  const Dl = MT5_DECODER_LAYER;
+  const O = MT5_OUTER;
+  const drop = (sites: number) => (o.dropout && a.dropout > 0 ? DROPOUT_BUFFERS * sites : 0);
   const enc = a.encoderLayers;
   const dec = a.decoderLayers;
+  const tr = o.embeddingsTrainable;
+  const st = o.stableEmbedding;
+  const encModel = enc * (E.model + drop(E.modelDropouts)) + dec * Dl.encoderGrads + (tr ? O.encoderModelTrainable : O.encoderModelFrozen) + (st ? O.stableEncoderModel : 0) + drop(O.stackDropouts);
+  const decModel = dec * (Dl.model + drop(Dl.modelDropouts)) + (tr ? O.decoderModelTrainable : O.decoderModelFrozen) + (st ? O.stableDecoderModel : 0) + drop(O.stackDropouts);
+  const stRows = st ? O.stableRows : 0;
+  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + ((tr ? O.encoderRowsTrainable : O.encoderRowsFrozen) + stRows) * B * Ls + ((tr ? O.decoderRowsTrainable : O.decoderRowsFrozen) + stRows) * B * T;
   const parts = [
-    { name: 'encoder self-attention scores', bytes: F32 * enc * E.scores * B * a.heads * Ls * Ls },
-    { name: 'decoder self-attention scores', bytes: F32 * dec * D.selfScores * B * a.heads * T * T },
-    { name: 'cross-attention scores', bytes: F32 * dec * D.crossScores * B * a.heads * T * Ls },
-    { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * enc * (E.model * B * Ls * a.dModel + E.inner * B * Ls * inner) },
-    { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * dec * (D.model * B * T * a.dModel + D.inner * B * T * inner + D.crossKv * B * Ls * inner) },
-    { name: 'FFN intermediate', bytes: F32 * (enc * E.ff * B * Ls * ffWidth + dec * D.ff * B * T * ffWidth) },
-    { name: 'embeddings + position bias', bytes: F32 * (O.embeddingModel * B * (Ls + T) * a.dModel + O.biasScores * B * a.heads * (Ls * Ls + T * T)) },
+    { name: 'encoder self-attention scores', bytes: F32 * enc * (E.scores + drop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
+    { name: 'decoder self-attention scores', bytes: F32 * dec * (Dl.selfScores + drop(Dl.scoreDropouts)) * B * a.heads * T * T },
+    { name: 'cross-attention scores', bytes: F32 * dec * (Dl.crossScores + drop(Dl.scoreDropouts)) * B * a.heads * T * Ls },
+    { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (encModel * B * Ls * D + enc * E.inner * B * Ls * inner + dec * Dl.crossKv * B * Ls * inner) },
+    { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * Dl.inner * B * T * inner) },
+    { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * (ffCount(a, E) + drop(E.ffDropouts)) * B * Ls + dec * (ffCount(a, Dl) + drop(Dl.ffDropouts)) * B * T) },
+    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (O.encoderBias * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
     { name: 'lm_head logits + loss', bytes: F32 * O.logits * B * T * a.vocabSize },
   ];
-  // shared.weight is looked up twice (encoder ids, decoder ids): when it trains, the second dense
-  // [V, D] gradient and the sum of both exist together for a moment.
-  const ws = trainable.embeddings
-    ? { bytes: 2 * F32 * a.vocabSize * a.dModel, what: 'summing the two dense shared.weight gradients (encoder + decoder lookups)' }
+  // shared.weight is looked up twice (encoder and decoder ids): when it trains, the backward pass ends
+  // with two dense [vocab, d_model] gradients and their sum alive together (the sum is the gradient).
+  const ws = tr
+    ? { bytes: 2 * F32 * a.vocabSize * D, what: 'summing the two dense shared.weight gradients (encoder and decoder lookups)' }
     : { bytes: 0, what: 'none' };
   return finish(parts, ws);
 }
 
-export function estimateActivations(arch: ModelArch, s: StepShape, trainable: TrainableParts): ActivationEstimate {
-  return arch.modelType === 'roberta' ? robertaActivations(arch, s, trainable) : mt5Activations(arch, s, trainable);
+export function estimateActivations(arch: ModelArch, s: StepShape, o: ActivationOptions, numLabels = 2): ActivationEstimate {
+  return arch.modelType === 'roberta' ? robertaActivations(arch, s, o, numLabels) : mt5Activations(arch, s, o);
 }
 
 function finish(parts: { name: string; bytes: number }[], ws: ActivationEstimate['backwardWorkspace']): ActivationEstimate {

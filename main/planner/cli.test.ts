@@ -20,8 +20,17 @@ describe('octet plan', () => {
     }
     expect(r.stdout).toMatch(/^capacity +6\.00 GiB$/m);
     expect(r.stdout).toMatch(/^verdict +(fits|tight|exceeds)/m);
-    expect(r.stdout).toMatch(/^largest batch size that fits at seq 128: \d+$/m);
-    expect(r.stdout).toMatch(/^largest sequence length that fits at batch 8: \d+$/m);
+    expect(r.stdout).toMatch(/^largest batch size that fits at seq 128: (\d+|none)$/m);
+    expect(r.stdout).toMatch(/^largest sequence length that fits at batch 8: (\d+|none)$/m);
+  });
+
+  it('plans an in-place optimizer kernel on request', async () => {
+    const r = await octet(['plan', '--model', 'roberta-base', '--gpu', '8GB', '--optim', 'adamw8bit', '--batch', '4', '--seq', '64', '--kernel', 'in-place', '--json']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout) as { verdict: string; maxBatchSize: number; input: { optimizerKernel: string } };
+    expect(p.input.optimizerKernel).toBe('in-place');
+    expect(p.verdict).toBe('fits');
+    expect(p.maxBatchSize).toBeGreaterThanOrEqual(4);
   });
 
   it('--json gives the same plan as data with a verdict', async () => {

@@ -16,6 +16,10 @@ export interface RobertaArch {
   numLabels: number | null;
   /** RoBERTa positions start after padding_idx: the longest input is max_position_embeddings − pad − 1. */
   maxInputLength: number;
+  /** Dropout rates (hidden/attention/classifier); each dropout costs buffers when training. */
+  hiddenDropout: number;
+  attentionDropout: number;
+  classifierDropout: number;
 }
 
 export interface Mt5Arch {
@@ -29,7 +33,10 @@ export interface Mt5Arch {
   decoderLayers: number;
   numBuckets: number;
   gated: boolean;
+  /** The FFN activation (gelu_new for mT5's gated-gelu, relu for T5 v1.0). */
+  ffActivation: string;
   tiedEmbeddings: boolean;
+  dropout: number;
 }
 
 export type ModelArch = RobertaArch | Mt5Arch;
@@ -46,6 +53,9 @@ const RobertaConfig = z.object({
   pad_token_id: z.number().int().nonnegative().default(1),
   num_labels: z.number().int().positive().optional(),
   id2label: z.record(z.string(), z.string()).optional(),
+  hidden_dropout_prob: z.number().min(0).max(1).default(0.1),
+  attention_probs_dropout_prob: z.number().min(0).max(1).default(0.1),
+  classifier_dropout: z.number().min(0).max(1).nullish(),
 });
 
 const T5Config = z.object({
@@ -60,6 +70,7 @@ const T5Config = z.object({
   relative_attention_num_buckets: z.number().int().positive().default(32),
   feed_forward_proj: z.string().default('relu'),
   tie_word_embeddings: z.boolean().optional(),
+  dropout_rate: z.number().min(0).max(1).default(0.1),
 });
 
 /** Normalizes a parsed config.json; throws naming the missing or wrong fields. */
@@ -78,6 +89,9 @@ export function archFromConfig(raw: unknown, source = 'config.json'): ModelArch 
       decoderLayers: c.num_decoder_layers ?? c.num_layers,
       numBuckets: c.relative_attention_num_buckets,
       gated: c.feed_forward_proj.startsWith('gated-'),
+      // MT5Config maps "gated-gelu" to gelu_new (tanh form); "relu" stays relu.
+      ffActivation: c.feed_forward_proj === 'gated-gelu' ? 'gelu_new' : c.feed_forward_proj.replace(/^gated-/, ''),
+      dropout: c.dropout_rate,
       // MT5Config defaults to untied; T5Config (v1.0) to tied.
       tiedEmbeddings: c.tie_word_embeddings ?? c.model_type === 't5',
     };
@@ -96,6 +110,9 @@ export function archFromConfig(raw: unknown, source = 'config.json'): ModelArch 
       typeVocab: c.type_vocab_size,
       numLabels: labels ?? null,
       maxInputLength: c.max_position_embeddings - c.pad_token_id - 1,
+      hiddenDropout: c.hidden_dropout_prob,
+      attentionDropout: c.attention_probs_dropout_prob,
+      classifierDropout: c.classifier_dropout ?? c.hidden_dropout_prob,
     };
   }
   throw new Error(`${source}: model_type ${JSON.stringify(type)} is not supported by the planner; allowed: roberta, mt5 (also t5)`);

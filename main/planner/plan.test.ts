@@ -7,7 +7,7 @@ import { planRun, verdictFor } from './plan.ts';
 
 const GiB = 2 ** 30;
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
-  model: 'roberta-base', optimizer: 'adamw8bit', batchSize: 8, seqLength: 128, gpuBytes: 6 * GiB, ...over,
+  model: 'roberta-base', optimizer: 'adamw8bit', batchSize: 8, seqLength: 128, gpuBytes: 6 * GiB, optimizerKernel: 'in-place', ...over,
 });
 const bytesOf = (r: ReturnType<typeof planRun>, name: string) => r.components.find((c) => c.name === name)!.bytes;
 
@@ -77,6 +77,12 @@ describe('planRun', () => {
     expect(gpu.backend).toBe('tensorflow-gpu');
     expect(bytesOf(gpu, 'framework')).toBeGreaterThan(bytesOf(cpu, 'framework'));
     expect(gpu.tensorPeakBytes).toBe(cpu.tensorPeakBytes);
+    // without a kernel choice the GPU backends run optim's composed kernel and cpu its in-place one
+    const auto = planRun(input({ optimizerKernel: undefined }));
+    const autoCpu = planRun(input({ optimizerKernel: undefined, backend: 'cpu' }));
+    expect(bytesOf(autoCpu, 'workspace')).toBe(bytesOf(cpu, 'workspace'));
+    expect(bytesOf(auto, 'workspace')).toBeGreaterThan(100 * 4 * 50265 * 768 - bytesOf(auto, 'activations'));
+    expect(auto.notes.join(' ')).toMatch(/composed/);
     const wasm = planRun(input({ model: 'roberta-large', backend: 'wasm', gpuBytes: 32 * GiB }));
     expect(wasm.notes.join(' ')).toMatch(/capped at 4 GiB/);
     expect(wasm.verdict).toBe('exceeds');

@@ -9,7 +9,7 @@ import { loadModelArch, type ModelArch } from './modelConfig.ts';
 import { stateForTensor } from './optimizerState.ts';
 import { countParameters, parameterTensors, type ParamTensor } from './parameters.ts';
 import { validatePlanInput } from './validate.ts';
-import { optimizerStepWorkspace } from './workspace.ts';
+import { kernelFor, optimizerStepWorkspace, type StepWorkspace } from './workspace.ts';
 
 const F32 = 4;
 /** Longest sequence the search tries where the architecture sets no limit (the run config's maximum). */
@@ -23,10 +23,10 @@ export function verdictFor(totalBytes: number, capacityBytes: number): Verdict {
   return totalBytes <= capacityBytes ? 'tight' : 'exceeds';
 }
 
-/** Which tensors train, given the freeze options. */
+/** Which tensors train, given the freeze options (models/: freezing embeddings freezes the whole embeddings group). */
 export function trainableTensors(tensors: readonly ParamTensor[], input: Pick<PlanInput, 'freezeEmbeddings' | 'freezeLmHead'>): ParamTensor[] {
   return tensors.filter((t) => {
-    if (input.freezeEmbeddings && t.group === 'embeddings' && t.shape.length === 2) return false;
+    if (input.freezeEmbeddings && t.group === 'embeddings') return false;
     if (input.freezeLmHead && t.group === 'lm_head') return false;
     return true;
   });
@@ -40,11 +40,14 @@ interface StaticPart {
   weights: number;
   gradients: number;
   state: { bytes: number; n8: number; n32: number; why32: Map<string, number> };
-  stepWorkspace: { bytes: number; what: string };
+  stepWorkspace: StepWorkspace;
+  numLabels: number;
 }
 
 function staticPart(arch: ModelArch, input: PlanInput): StaticPart {
-  const all = parameterTensors(arch, { numLabels: input.task === 'regression' ? 1 : input.numLabels, stableEmbedding: input.stableEmbedding });
+  const numLabels = input.task === 'regression' ? 1 : (input.numLabels ?? (arch.modelType === 'roberta' ? (arch.numLabels ?? 2) : 0));
+  const backend = planBackend(input.backend);
+  const all = parameterTensors(arch, { numLabels, stableEmbedding: input.stableEmbedding });
   const trainable = trainableTensors(all, input);
   const accum = (input.gradAccumSteps ?? 1) > 1 ? 2 : 1;
   const stateOpts = {
@@ -55,8 +58,10 @@ function staticPart(arch: ModelArch, input: PlanInput): StaticPart {
     overrides: input.stateOverrides,
   };
   const state = { bytes: 0, n8: 0, n32: 0, why32: new Map<string, number>() };
+  const bits = new Map<string, 8 | 32>();
   for (const t of trainable) {
     const s = stateForTensor(t, stateOpts);
+    bits.set(t.name, s.bits);
     state.bytes += s.bytes;
     if (s.bits === 8) state.n8 += t.size;
     else state.n32 += t.size;
@@ -64,13 +69,14 @@ function staticPart(arch: ModelArch, input: PlanInput): StaticPart {
   }
   return {
     arch,
-    backend: planBackend(input.backend),
+    backend,
     all,
     trainable,
     weights: F32 * countParameters(all),
     gradients: accum * F32 * countParameters(trainable),
     state,
-    stepWorkspace: optimizerStepWorkspace(trainable, input.optimizer),
+    stepWorkspace: optimizerStepWorkspace(trainable, input.optimizer, kernelFor(input.optimizerKernel, backend), stateOpts.blockSize, (t) => bits.get(t.name) ?? 32),
+    numLabels,
   };
 }
 
@@ -81,11 +87,12 @@ interface Totals {
 }
 
 function totalsFor(sp: StaticPart, input: PlanInput, shape: StepShape): Totals {
-  const trainableParts = {
-    embeddings: sp.trainable.some((t) => t.tokenEmbedding),
-    lmHead: sp.trainable.some((t) => t.group === 'lm_head'),
-  };
-  const act = estimateActivations(sp.arch, shape, trainableParts);
+  const act = estimateActivations(
+    sp.arch,
+    shape,
+    { embeddingsTrainable: sp.trainable.some((t) => t.tokenEmbedding), dropout: input.dropout ?? true, stableEmbedding: input.stableEmbedding ?? false },
+    sp.numLabels,
+  );
   // Peak = end of backward (activations + their transient) or, after they are freed, the optimizer step.
   const workspace = Math.max(act.backwardWorkspace.bytes, sp.stepWorkspace.bytes - act.bytes, 0);
   const wsDetail = workspace === 0
@@ -163,6 +170,14 @@ export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
     notes.push(`backend ${sp.backend} keeps tensors in host memory: the capacity is RAM, not a GPU`);
   }
   if (input.freezeLmHead && !sp.all.some((t) => t.group === 'lm_head')) notes.push('freezeLmHead has no effect: this model has no separate lm_head');
+  const ws = t.components.find((c) => c.name === 'workspace');
+  if (sp.stepWorkspace.kernel === 'composed' && ws && ws.bytes > 0.1 * t.total && ws.detail.includes('composed')) {
+    const inPlace = totalsFor({ ...sp, stepWorkspace: { ...sp.stepWorkspace, bytes: 0 } }, input, shapeOf(input, arch, input.batchSize, input.seqLength)).total;
+    notes.push(
+      `optim's composed kernel (what ${sp.backend} runs) keeps every intermediate of a tensor's update until it is done: ${formatBytes(ws.bytes)} here; ` +
+        `an in-place kernel (as on cpu/wasm, or bitsandbytes on CUDA) would need ${formatBytes(inPlace)} in total (--kernel in-place)`,
+    );
+  }
   return {
     input,
     modelType: arch.modelType,

@@ -18,6 +18,8 @@ interface PlanCliOptions {
   numLabels?: string;
   gradAccum?: string;
   backend?: string;
+  kernel?: string;
+  dropout?: boolean;
   parts?: boolean;
   json?: boolean;
 }
@@ -48,6 +50,8 @@ export function register(program: Command): void {
     .option('--num-labels <n>', 'classification labels (default: from config.json, else 2)', wholeNumber('--num-labels', 1))
     .option('--grad-accum <n>', 'gradient accumulation steps', wholeNumber('--grad-accum', 1))
     .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (auto plans for tensorflow-gpu)')
+    .option('--kernel <kind>', 'optimizer kernel: auto (in-place on cpu/wasm, composed on GPU backends), in-place or composed', 'auto')
+    .option('--no-dropout', 'plan an eval-mode step (training uses the config\'s dropout rates)')
     .option('--parts', 'also list the parts of each component (activations by kind)')
     .option('--json', 'print the plan as JSON (with a "verdict" field)')
     .action(async (opts: PlanCliOptions) => {
@@ -63,6 +67,9 @@ export function register(program: Command): void {
       }
       if (opts.task !== undefined && !(TASKS as readonly string[]).includes(opts.task)) {
         throw new UserError(`unknown task "${opts.task}"; allowed values: ${TASKS.join(', ')}`);
+      }
+      if (opts.kernel !== undefined && !['auto', 'in-place', 'composed'].includes(opts.kernel)) {
+        throw new UserError(`unknown optimizer kernel "${opts.kernel}"; allowed values: auto, in-place, composed`);
       }
       let gpuBytes: number;
       try {
@@ -89,6 +96,8 @@ export function register(program: Command): void {
           numLabels: n(opts.numLabels),
           gradAccumSteps: n(opts.gradAccum),
           backend: opts.backend as 'auto' | undefined,
+          optimizerKernel: opts.kernel as 'auto' | undefined,
+          dropout: opts.dropout,
         });
       } catch (err) {
         throw new UserError((err as Error).message);
