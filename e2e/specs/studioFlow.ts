@@ -41,6 +41,22 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
   let first = 0;
   let second = 0;
   const shot = (name: string) => screenshot(page, t.name, name);
+  // The steps build on each other: after one fails, the rest are skipped instead of timing out.
+  let broken: string | null = null;
+  const step = (name: string, fn: () => Promise<void> | void, timeout?: number) =>
+    it(
+      name,
+      async (ctx) => {
+        if (broken) ctx.skip(`an earlier step failed: ${broken}`);
+        try {
+          await fn();
+        } catch (err) {
+          broken = name;
+          throw err;
+        }
+      },
+      timeout,
+    );
 
   beforeAll(async () => {
     files = mkdtempSync(join(tmpdir(), 'octet-e2e-files-'));
@@ -54,14 +70,21 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
   }, 120_000);
 
   describe('studio', () => {
-    it('opens on an empty Runs screen', async () => {
+    step('opens on an empty Runs screen', async () => {
       await page.waitForSelector('[data-testid=screen-runs]');
       await page.waitForSelector('[data-testid=runs-empty]');
       await expect.poll(() => page.getAttribute('[data-testid=connection]', 'data-state')).toBe('open');
+      // Keyboard first: Tab reaches the skip link, then the navigation, in order.
+      await page.locator('body').focus();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-runs');
       await shot('01-runs-empty');
     });
 
-    it('New run: detects the model, previews the dataset, plans VRAM as settings change', async () => {
+    step('New run: detects the model, previews the dataset, plans VRAM as settings change', async () => {
       await page.click('[data-testid=nav-new]');
       await page.fill('[data-testid=model-path]', tinyModelPath());
       await expect.poll(() => page.textContent('[data-testid=model-architecture]'), { timeout: 20_000 }).toBe('RobertaForSequenceClassification');
@@ -83,7 +106,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       expect(first).toBeGreaterThan(0);
     }, 90_000);
 
-    it('Run: loss curves and the memory panel update live, then the run completes', async () => {
+    step('Run: loss curves and the memory panel update live, then the run completes', async () => {
       await page.waitForSelector(`[data-testid=screen-run][data-run-id="${first}"]`);
       const seen = { points: new Set<number>(), samples: new Set<number>() };
       let liveShot = false;
@@ -115,7 +138,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await shot('04-run-completed');
     }, TRAIN_TIMEOUT + 30_000);
 
-    it('finds it in Runs with search and filters', async () => {
+    step('finds it in Runs with search and filters', async () => {
       await page.click('[data-testid=nav-runs]');
       await page.fill('[data-testid=runs-search]', 'adamw8bit');
       await expect.poll(() => page.locator('[data-testid=run-row]').count()).toBe(1);
@@ -130,7 +153,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await shot('05-runs');
     });
 
-    it('compares it with a second run (32-bit state)', async () => {
+    step('compares it with a second run (32-bit state)', async () => {
       await page.goto(page.url().replace(/#.*$/, `#/runs/${first}`));
       await page.click('[data-testid=run-again]');
       await expect.poll(() => page.inputValue('[data-testid=model-path]')).toBe(tinyModelPath());
@@ -156,7 +179,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await shot('06-compare');
     }, TRAIN_TIMEOUT + 60_000);
 
-    it('exports it in the Hugging Face layout', async () => {
+    step('exports it in the Hugging Face layout', async () => {
       await page.goto(page.url().replace(/#.*$/, `#/runs/${first}`));
       await waitForStatus(page, 'completed', 10_000);
       await page.click('[data-testid=export-run]');
@@ -170,7 +193,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await shot('07-run-exported');
     }, 90_000);
 
-    it('deletes it', async () => {
+    step('deletes it', async () => {
       await page.click('[data-testid=run-delete]');
       await page.click('[data-testid=run-delete-confirm]');
       await page.waitForSelector('[data-testid=screen-runs]');
@@ -191,7 +214,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await shot('08-new-run-invalid-dataset');
     }, 60_000);
 
-    it('has a dark theme', async () => {
+    step('has a dark theme', async () => {
       await page.click('[data-testid=theme-toggle]');
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
       await page.goto(page.url().replace(/#.*$/, `#/runs/${second}`));
