@@ -15,7 +15,7 @@ interface TensorLike {
 
 /** The part of tfjs-core's Engine (tf.engine()) that we wrap; structural so no tfjs import is needed. */
 export interface EngineLike {
-  state: { tensorInfo: WeakMap<object, { bytes: number }> };
+  state: { tensorInfo: WeakMap<object, { bytes: number }>; numBytes: number };
   trackTensor(a: TensorLike, backend: unknown): void;
   removeDataId(dataId: object, backend: unknown): void;
 }
@@ -33,6 +33,8 @@ export interface TensorPeakTracker {
   current(): number;
   /** Highest current() since start or the last resetPeak(). */
   peak(): number;
+  /** Highest tf.memory().numBytes seen at an allocation over the same span (counts shared buffers again). */
+  logicalPeak(): number;
   resetPeak(): void;
   /** With recordPeakSet: the buffers alive at the peak (for explaining a prediction). */
   peakBuffers(): LiveBuffer[];
@@ -46,6 +48,7 @@ export function trackTensorPeak(engine: EngineLike, opts: { recordPeakSet?: bool
   const sizes = new WeakMap<object, number>();
   let current = 0;
   let peak = 0;
+  let logical = 0;
   // Only with recordPeakSet: a log of allocations and frees to rebuild the live set at the peak.
   const live = new Map<object, LiveBuffer>();
   let seq = 0;
@@ -59,6 +62,7 @@ export function trackTensorPeak(engine: EngineLike, opts: { recordPeakSet?: bool
   engine.trackTensor = function (this: EngineLike, a: TensorLike, backend: unknown) {
     const isNew = !this.state.tensorInfo.has(a.dataId);
     origTrack.call(this, a, backend);
+    if (this.state.numBytes > logical) logical = this.state.numBytes;
     if (!isNew) return;
     const bytes = this.state.tensorInfo.get(a.dataId)?.bytes ?? 0;
     sizes.set(a.dataId, bytes);
@@ -83,8 +87,10 @@ export function trackTensorPeak(engine: EngineLike, opts: { recordPeakSet?: bool
   return {
     current: () => current,
     peak: () => peak,
+    logicalPeak: () => logical,
     resetPeak: () => {
       peak = current;
+      logical = engine.state.numBytes;
       if (opts.recordPeakSet) snapshot();
     },
     peakBuffers: () => {

@@ -35,6 +35,8 @@ export interface MeasureResult {
   error: number;
   /** The optim/ kernel that ran (auto picks an in-place one on cpu). */
   optimizerKernel: string;
+  /** Peak of tf.memory().numBytes over the same step: it counts buffers shared by several tensors again. */
+  logicalPeak: number;
 }
 
 function rows(b: number, len: number, fn: (i: number, j: number) => number): number[][] {
@@ -82,6 +84,7 @@ export async function measureStep(c: MeasureCase): Promise<MeasureResult> {
       tracker.resetPeak();
       step();
       const measured = tracker.peak();
+      const logicalPeak = tracker.logicalPeak();
       const input: PlanInput = {
         model: c.label,
         optimizer: c.optimizer,
@@ -97,7 +100,7 @@ export async function measureStep(c: MeasureCase): Promise<MeasureResult> {
         gpuBytes: 2 ** 40,
       };
       const predicted = planForArch(archFromConfig(c.config, c.label), input).tensorPeakBytes;
-      return { label: c.label, predicted, measured, error: (predicted - measured) / measured, optimizerKernel: opt.kernelName };
+      return { label: c.label, predicted, measured, error: (predicted - measured) / measured, optimizerKernel: opt.kernelName, logicalPeak };
     } finally {
       opt.dispose();
       tf.dispose(Object.values(batch).filter((t): t is tf.Tensor => t instanceof tf.Tensor));
