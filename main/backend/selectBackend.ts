@@ -1,9 +1,9 @@
 // Picks the TensorFlow.js backend as DESIGN §1 says: tensorflow (tfjs-node-gpu, CUDA) → tensorflow
 // (tfjs-node, CPU) → wasm → cpu, and says which one it took and why the better ones were skipped.
 import * as tf from '@tensorflow/tfjs-core';
-// The union package's Node bundle registers every gradient and chained op (tfjs-core's CJS entry does not).
-import '@tensorflow/tfjs';
 import type { BackendChoice } from '../../common/runConfig.ts';
+import { registerOctetKernels } from '../../kernels/register.ts';
+import { loadGradients } from '../../kernels/setup.ts';
 
 export interface BackendSelection {
   /** tfjs backend name now active: "tensorflow", "wasm" or "cpu". */
@@ -34,6 +34,7 @@ async function tryActivate(choice: Exclude<BackendChoice, 'auto'>): Promise<void
   const name = choice.startsWith('tensorflow') ? 'tensorflow' : choice;
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
   await tf.ready();
+  registerOctetKernels(name);
 }
 
 function reasonOf(err: unknown): string {
@@ -44,6 +45,8 @@ function reasonOf(err: unknown): string {
 
 /** Activates the requested backend, or the best available one for "auto". Throws if an explicit choice fails. */
 export async function selectBackend(requested: BackendChoice = 'auto'): Promise<BackendSelection> {
+  await loadGradients();
+  tf.enableProdMode();
   const skipped: BackendSelection['skipped'] = [];
   const candidates = requested === 'auto' ? ORDER : [requested];
   for (const choice of candidates) {

@@ -46,13 +46,9 @@ export function followRun(service: StudioService, runId: RunId, opts: { quiet?: 
         if (!('runId' in ev) || ev.runId !== runId) continue;
         if (ev.type === 'metrics') {
           for (const p of ev.points) if (p.split === 'train' && p.name === 'loss') lastLoss = p.value;
-          for (const p of ev.points) {
-            if (p.split === 'eval' && !opts.quiet) {
-              const line = `  eval @ step ${p.step}: ${p.name} = ${formatMetric(p.value)}`;
-              if (bar) bar.updateETA();
-              process.stderr.write(`${bar ? '\n' : ''}${line}\n`);
-            }
-          }
+          const evals = new Map<number, string[]>();
+          for (const p of ev.points) if (p.split === 'eval') evals.set(p.step, [...(evals.get(p.step) ?? []), `${p.name} ${formatMetric(p.value)}`]);
+          if (!opts.quiet) for (const [step, parts] of evals) process.stderr.write(`${bar ? '\n' : ''}  eval at step ${step}: ${parts.join(', ')}\n`);
         } else if (ev.type === 'progress') {
           const { step, totalSteps, samplesPerSecond, etaMs } = ev.progress;
           const payload = { run: runId, loss: formatMetric(lastLoss), sps: samplesPerSecond ? samplesPerSecond.toFixed(1) : '—', eta: formatDuration(etaMs) };

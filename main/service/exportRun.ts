@@ -1,20 +1,12 @@
 // Export: copies a checkpoint's Hugging Face folder (weights, config, tokenizer) out of the run
 // and writes a model card with the run's config and metrics.
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { ExportInfo, RunDetail, RunId } from '../../common/runs.ts';
+import { folderSize } from '../files.ts';
 import type { ExperimentStore } from '../store/index.ts';
 import { checkpointModelDir } from '../trainer/checkpointLayout.ts';
-
-export function folderSize(dir: string): number {
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    total += e.isDirectory() ? folderSize(p) : statSync(p).size;
-  }
-  return total;
-}
 
 function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'run';
