@@ -9,12 +9,20 @@ import { setupBackend } from '../kernels/setup.ts';
 import { formatBytes } from '../main/planner/byteSize.ts';
 import { percent, textTable } from '../main/planner/formatPlan.ts';
 import { BENCH_CASES } from '../main/planner/measure/cases.ts';
+import { mt5Inventory, robertaInventory } from '../main/planner/measure/inventory.ts';
 import { measureStep } from '../main/planner/measure/trainStep.ts';
 import { MT5_BASE_IN_6GB, TABLE2 } from '../main/planner/paperTables.ts';
 import { planRun } from '../main/planner/plan.ts';
 import { trackTensorPeak, type EngineLike } from '../main/planner/tensorPeak.ts';
 import { COMPOSED_TEMPORARIES } from '../main/planner/workspace.ts';
 import { createOptimizer } from '../optim/index.ts';
+
+if (process.argv.includes('--inventory')) {
+  // Buffers alive at the peak of one eval-mode step, by shape class (see main/planner/activations.ts).
+  console.log('RoBERTa', JSON.stringify(await robertaInventory(), null, 1));
+  console.log('mT5', JSON.stringify(await mt5Inventory(), null, 1));
+  process.exit(0);
+}
 
 const part = (p: ReturnType<typeof planRun>, name: string) => formatBytes(p.components.find((c) => c.name === name)?.bytes ?? 0);
 const section = (title: string) => console.log(`\n## ${title}\n`);

@@ -15,8 +15,9 @@
 // found by running one step on the cpu backend with main/planner/tensorPeak.ts on tiny configs
 // whose every dimension is distinct (B=2, L=5, H=12, heads=3, I=28; mT5 d_model=12, inner=8,
 // d_ff=22, Ls=5, T=3), classifying the buffers alive at the peak by size, and differencing 1- and
-// 2-layer models; then checked op by op against the gradient configs of tfjs-core (see
-// docs in README "VRAM planner"). A dropout with rate > 0 costs 5 buffers of its input's shape
+// 2-layer models (`npm run bench:planner -- --inventory` reproduces them: main/planner/measure/
+// inventory.ts); then checked op by op against the gradient configs of tfjs-core, and end to end by
+// main/planner/measured.test.ts. A dropout with rate > 0 costs 5 buffers of its input's shape
 // (random uniform, floor, the scaled mask, the output, the input's gradient).
 import type { ModelArch, Mt5Arch, RobertaArch } from './modelConfig.ts';
 
