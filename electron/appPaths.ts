@@ -11,8 +11,6 @@ export interface AppPaths {
   worker: string;
   /** The native addon, from app.asar.unpacked when packaged (native files can't load from an asar). */
   nativeAddon: string;
-  /** tfjs-backend-wasm's .wasm files, copied beside the bundles by electron/build.mjs. */
-  wasmDir: string;
 }
 
 function unpacked(p: string): string {
@@ -30,7 +28,6 @@ export function appPaths(bundleDir: string): AppPaths {
     preload: join(bundleDir, 'preload.cjs'),
     worker: unpacked(join(bundleDir, 'worker.cjs')),
     nativeAddon: unpacked(join(root, 'native', 'build', 'Release', 'octet_native.node')),
-    wasmDir: unpacked(join(bundleDir, 'tfjs-wasm')),
   };
 }
 

@@ -1,13 +1,14 @@
 // `npm run build:electron`: bundles the Electron main process, the preload, the main-side services and
 // the trainer worker with esbuild into dist/electron (CommonJS, as Electron's sandboxed preload and
-// utilityProcess load it), and copies tfjs-backend-wasm's .wasm files beside them.
+// utilityProcess load it). TensorFlow.js stays in node_modules, where tfjs-backend-wasm finds its own
+// .wasm files (electron-builder unpacks them from the asar).
 //
 // Our sources are ESM and find their data files from import.meta.url (migrations, model configs,
 // assets, package.json). In a bundle every file shares one location, so each source file's
 // import.meta.url is rewritten to "<app root>/<its path in the repo>", computed at run time from the
 // bundle's own folder: the same layout works in a checkout and inside the packaged app.asar.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,10 +88,4 @@ await Promise.all(
   ),
 );
 
-// tfjs-backend-wasm's binaries, for setWasmPaths(OCTET_WASM_DIR) in the trainer.
-const wasmSrc = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
-const wasmOut = join(out, 'tfjs-wasm');
-mkdirSync(wasmOut, { recursive: true });
-for (const f of readdirSync(wasmSrc).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmSrc, f), join(wasmOut, f));
-
-console.log(`build:electron: ${entries.map((e) => e.out).join(', ')} and tfjs-wasm/ in ${relative(root, out)} (${Date.now() - t0} ms, Electron ${electronVersion})`);
+console.log(`build:electron: ${entries.map((e) => e.out).join(', ')} in ${relative(root, out)} (${Date.now() - t0} ms, Electron ${electronVersion})`);

@@ -71,7 +71,7 @@ async function start(): Promise<void> {
   if (!existsSync(`${paths.rendererDir}/index.html`)) throw new Error(`the studio UI is not built (${paths.rendererDir}); run \`npm run build\``);
   lockDownSession();
   serveRenderer(paths.rendererDir);
-  const launcher = utilityProcessLauncher(paths.worker, { OCTET_WASM_DIR: paths.wasmDir, ...(process.env.OCTET_NATIVE_PATH ? { OCTET_NATIVE_PATH: process.env.OCTET_NATIVE_PATH } : {}) });
+  const launcher = utilityProcessLauncher(paths.worker, process.env.OCTET_NATIVE_PATH ? { OCTET_NATIVE_PATH: process.env.OCTET_NATIVE_PATH } : {});
   service = await startAppServices({ ...storeArgs(process.argv), launcher });
   registerIpc(service);
   const dataDir = service.dataDir;
