@@ -15,12 +15,15 @@ export const NATIVE_SCALAR_ORDER = [
 export interface NativeTables {
   q1: Float32Array;
   q2: Float32Array;
-  /** base | delta << 8 per bucket */
-  baseDelta1: Int32Array;
+  /** code of each search bucket's smallest value (2 signs x 32 exponents x 128, plus 4 bytes of padding) */
+  base1: Uint8Array;
+  /** thresholds[k]: smallest float32 with code >= k (257 entries) */
   thr1: Float32Array;
-  baseDelta2: Int32Array;
+  base2: Uint8Array;
   thr2: Float32Array;
-  keyShift: number;
+  /** the exponent window of the buckets (eMax - eMin + 1 = 32) */
+  eMin: number;
+  eMax: number;
 }
 
 export interface OptimNative {
@@ -50,7 +53,7 @@ export function optimNative(log: (line: string) => void = (l) => console.warn(l)
   }
   const fn = (n: string) => addon[n] as Fn;
   return (cached = {
-    init: (t) => void fn('optimInit')(t.q1, t.q2, t.baseDelta1, t.thr1, t.baseDelta2, t.thr2, t.keyShift),
+    init: (t) => void fn('optimInit')(t.q1, t.q2, t.base1, t.thr1, t.base2, t.thr2, t.eMin, t.eMax),
     step8: (rule, B, step, sc, p, g, c1, a1, c2, a2) => void fn('optimStep8')(NATIVE_RULES[rule], B, step, sc, p, g, c1, a1, c2, a2),
     step32: (rule, step, sc, p, g, s1, s2) => void fn('optimStep32')(NATIVE_RULES[rule], step, sc, p, g, s1, s2),
     quantize: (x, B, signed, codes, absmax) => void fn('optimQuantize')(x, B, signed, codes, absmax),

@@ -3,12 +3,17 @@
 // `quantizeCodeTree` is the kernels' 7-probe binary tree, step for step (dQuantize<0>; for the two
 // dynamic maps quantize_2D gives the same results). It is the ground truth.
 //
-// `SearchTable` gives the same answer with one table lookup: a float32's top bits (sign, exponent and
-// MANTISSA_BITS of mantissa) select a bucket of consecutive floats; the tree is monotone in x, so inside a
-// bucket its answer is `base` or `base + delta` depending on one threshold. The table is built by asking
-// the tree itself at each bucket's ends (and bisecting for the threshold), so it is exact by construction;
-// the build throws if any bucket would need more than one threshold.
-import { fround } from './f32.ts';
+// `SearchTable` gives the same answer with two small lookups, which is what the fused kernels use:
+// - thresholds[k] is the smallest float32 the tree sends to code k or above (found by bisecting over all
+//   floats with the tree itself). The tree is monotone, so code(x) = #{k >= 1 : x >= thresholds[k]}.
+// - a float's sign, exponent (clamped to E_MIN..E_MAX: below, every float is in the zero code's basin;
+//   above, in code 0 or 255) and 7 top mantissa bits select a bucket; `base` is the code of the bucket's
+//   smallest value, and no bucket spans more than one threshold (the build checks it), so
+//   code(x) = base + (x >= thresholds[base + 1] ? 1 : 0), and NaN -> 0.
+// Exact by construction; the tests also compare it with the tree on every bucket's ends, every midpoint
+// and a million random points (and it was checked once on all 2^32 float32 bit patterns).
+// a module-local binding: V8 inlines it (an imported one is a call every time)
+const fround = Math.fround;
 
 export function quantizeCodeTree(code: Float32Array, x: number): number {
   let pivot = 127;
@@ -35,18 +40,26 @@ export function quantizeCodeTree(code: Float32Array, x: number): number {
   return x < fround(fround(lower + val) * 0.5) ? lowerPivot : pivot;
 }
 
-/** Mantissa bits in the bucket key: 7 keeps every bucket to at most one code boundary for both maps. */
+/** The exponent window of the bucket table (float32 exponent field values, 2^-31 .. 2^0). */
+export const E_MIN = 96;
+export const E_MAX = 127;
 export const MANTISSA_BITS = 7;
-export const KEY_SHIFT = 23 - MANTISSA_BITS;
-const KEYS = 1 << (9 + MANTISSA_BITS);
+const ROWS = E_MAX - E_MIN + 1; // 32
+/** Buckets per sign (4096) and the table length (8192, plus 4 bytes so 32-bit gathers stay in bounds). */
+export const BUCKETS_PER_SIGN = ROWS << MANTISSA_BITS;
+export const TABLE_LENGTH = 2 * BUCKETS_PER_SIGN;
 
 export interface SearchTable {
-  /** code for the bucket's smaller values */
+  /** code of each bucket's smallest value; TABLE_LENGTH entries plus 4 bytes of padding */
   base: Uint8Array;
-  /** added to base when x >= thr (0, 1, or 255 for the bucket holding +Infinity) */
-  delta: Uint8Array;
-  /** NaN where the bucket is constant (x >= NaN is always false) */
-  thr: Float32Array;
+  /** 257 entries: thresholds[0] = -Infinity, thresholds[256] = NaN (never reached) */
+  thresholds: Float32Array;
+}
+
+/** Bucket of a float32 given by its bit pattern. */
+export function bucketOf(bits: number): number {
+  const e = Math.min(Math.max((bits >>> 23) & 0xff, E_MIN), E_MAX);
+  return (bits >>> 31) * BUCKETS_PER_SIGN + ((e - E_MIN) << MANTISSA_BITS) + ((bits >>> (23 - MANTISSA_BITS)) & ((1 << MANTISSA_BITS) - 1));
 }
 
 const bitsF = new Float32Array(1);
@@ -56,48 +69,81 @@ function fromBits(b: number): number {
   return bitsF[0];
 }
 
+/** float32 bits -> an unsigned integer that orders like the float values (-Inf lowest, -0 just below +0). */
+const orderOf = (bits: number): number => (bits >= 0x80000000 ? 0xffffffff - bits : bits + 0x80000000);
+const bitsOfOrder = (ord: number): number => (ord >= 0x80000000 ? ord - 0x80000000 : 0xffffffff - ord);
+
 export function buildSearchTable(code: Float32Array): SearchTable {
-  const base = new Uint8Array(KEYS);
-  const delta = new Uint8Array(KEYS);
-  const thr = new Float32Array(KEYS).fill(NaN);
-  for (let key = 0; key < KEYS; key++) {
-    const lo = (key << KEY_SHIFT) >>> 0;
-    const hi = (lo + (1 << KEY_SHIFT) - 1) >>> 0;
-    const negative = lo >= 0x80000000;
-    const exponent = (lo >>> 23) & 0xff;
-    if (exponent === 0xff) {
-      // ±Infinity and NaNs: the tree gives 0 for NaN and -Infinity, 255 for +Infinity.
-      if (lo === 0x7f800000) {
-        delta[key] = 255;
-        thr[key] = Infinity;
-      }
+  const lowest = orderOf(0xff800000); // -Infinity
+  const highest = orderOf(0x7f800000); // +Infinity
+  const ords = new Float64Array(257); // thresholds as orders
+  ords[0] = lowest;
+  ords[256] = Infinity;
+  const treeAt = (ord: number) => quantizeCodeTree(code, fromBits(bitsOfOrder(ord)));
+  for (let k = 1; k < 256; k++) {
+    let a = Math.max(lowest, ords[k - 1]);
+    let b = highest + 1; // +Infinity goes to 255 >= k, so the answer is at most `highest`
+    if (treeAt(a) >= k) {
+      ords[k] = a;
       continue;
     }
-    // index t = 0..count-1 runs through the bucket in ascending value order
-    const count = hi - lo + 1;
-    const bitsAt = (t: number): number => (negative ? hi - t : lo + t);
-    const rMin = quantizeCodeTree(code, fromBits(bitsAt(0)));
-    const rMax = quantizeCodeTree(code, fromBits(bitsAt(count - 1)));
-    base[key] = rMin;
-    if (rMax === rMin) continue;
-    if (rMax - rMin !== 1) {
-      throw new Error(`search table: bucket ${key} spans codes ${rMin}..${rMax}; raise MANTISSA_BITS`);
-    }
-    let a = 0; // tree(a) === rMin
-    let b = count - 1; // tree(b) === rMax
     while (b - a > 1) {
       const mid = a + Math.floor((b - a) / 2);
-      if (quantizeCodeTree(code, fromBits(bitsAt(mid))) === rMax) b = mid;
+      if (treeAt(mid) >= k) b = mid;
       else a = mid;
     }
-    delta[key] = 1;
-    thr[key] = fromBits(bitsAt(b));
+    ords[k] = b;
   }
-  return { base, delta, thr };
+  const codeAt = (ord: number): number => {
+    let lo = 0; // ords[lo] <= ord < ords[hi]
+    let hi = 256;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ords[mid] <= ord) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const thresholds = new Float32Array(257);
+  thresholds[0] = -Infinity;
+  for (let k = 1; k < 256; k++) thresholds[k] = fromBits(bitsOfOrder(ords[k]));
+  thresholds[256] = NaN;
+
+  const base = new Uint8Array(TABLE_LENGTH + 4);
+  const span = 1 << (23 - MANTISSA_BITS);
+  for (let sign = 0; sign < 2; sign++) {
+    for (let e = E_MIN; e <= E_MAX; e++) {
+      for (let m = 0; m < 1 << MANTISSA_BITS; m++) {
+        let lo = ((sign << 31) | (e << 23) | (m << (23 - MANTISSA_BITS))) >>> 0;
+        let hi = (lo + span - 1) >>> 0;
+        // a clamped row stands for every float below (above) it too: each of its buckets is checked over
+        // the whole range from ±0 to the row's end (the row's start to ±Infinity), so all are one code
+        if (e === E_MIN) {
+          lo = (sign << 31) >>> 0;
+          hi = ((sign << 31) | (E_MIN << 23) | 0x7fffff) >>> 0;
+        }
+        if (e === E_MAX) {
+          lo = ((sign << 31) | (E_MAX << 23)) >>> 0;
+          hi = ((sign << 31) | 0x7f800000) >>> 0;
+        }
+        const o1 = orderOf(lo);
+        const o2 = orderOf(hi);
+        const rMin = codeAt(Math.min(o1, o2));
+        const rMax = codeAt(Math.max(o1, o2));
+        const clamped = e === E_MIN || e === E_MAX;
+        if (rMax - rMin > (clamped ? 0 : 1)) {
+          throw new Error(`search table: bucket sign=${sign} e=${e} m=${m} spans codes ${rMin}..${rMax}`);
+        }
+        base[sign * BUCKETS_PER_SIGN + ((e - E_MIN) << MANTISSA_BITS) + m] = rMin;
+      }
+    }
+  }
+  return { base, thresholds };
 }
 
 /** One lookup; `bits` is the float32 bit pattern of x. Same answer as quantizeCodeTree(code, x). */
 export function lookupCode(t: SearchTable, x: number, bits: number): number {
-  const key = bits >>> KEY_SHIFT;
-  return x >= t.thr[key] ? (t.base[key] + t.delta[key]) & 0xff : t.base[key];
+  if (x !== x) return 0;
+  const b = t.base[bucketOf(bits)];
+  return x >= t.thresholds[b + 1] ? b + 1 : b;
 }

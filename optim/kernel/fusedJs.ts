@@ -6,7 +6,7 @@ import type { StepScalars } from '../algorithms.ts';
 import { FLT_MAX } from '../f32.ts';
 import { SIGNED_DYNAMIC_MAP as Q1, UNSIGNED_DYNAMIC_MAP as Q2 } from '../maps.ts';
 import { numBlocks } from '../quantize.ts';
-import { buildSearchTable, KEY_SHIFT as SHIFT } from '../search.ts';
+import { buildSearchTable, BUCKETS_PER_SIGN, E_MAX as EMAX, E_MIN as EMIN } from '../search.ts';
 import type { SearchTable } from '../search.ts';
 import type { ArrayKernel, Buffers32, Buffers8 } from './types.ts';
 import { referenceArrayKernel } from './reference.ts';
@@ -16,7 +16,9 @@ import { referenceArrayKernel } from './reference.ts';
 const f = Math.fround;
 const MAP1 = Q1;
 const MAP2 = Q2;
-const KEY_SHIFT = SHIFT;
+const E_MIN = EMIN;
+const E_MAX = EMAX;
+const BPS = BUCKETS_PER_SIGN;
 
 let tables: { signed: SearchTable; unsigned: SearchTable } | undefined;
 /** The lookup tables for both maps, built on first use (a few ms) and shared with the native kernel. */
@@ -45,30 +47,35 @@ function scratch(B: number): void {
   }
 }
 
+/** The search table's code for x (bits: x's float32 bit pattern); see search.ts. */
+function lookup(base: Uint8Array, T: Float32Array, x: number, bits: number): number {
+  if (x !== x) return 0;
+  const e = (bits >>> 23) & 0xff;
+  const row = (e < E_MIN ? E_MIN : e > E_MAX ? E_MAX : e) - E_MIN;
+  const b = base[(bits >>> 31) * BPS + (row << 7) + ((bits >>> 16) & 127)];
+  return x >= T[b + 1] ? b + 1 : b;
+}
+
 /** codes[start..start+len) = quantize_2D<signed>(s / absmax) with the sign fix-up; s is the sA scratch. */
 function requantSigned(s: Float32Array, len: number, absmax: number, C: Uint8Array, start: number): void {
-  const { base, delta, thr } = searchTables().signed;
+  const { base, thresholds } = searchTables().signed;
   const x = sX;
   const xb = sXbits;
   const sb = sAbits;
   for (let j = 0; j < len; j++) x[j] = s[j] / absmax;
   for (let j = 0; j < len; j++) {
-    const key = xb[j] >>> KEY_SHIFT;
-    let c = x[j] >= thr[key] ? (base[key] + delta[key]) & 0xff : base[key];
+    let c = lookup(base, thresholds, x[j], xb[j]);
     if (Q1_NEG[c] !== sb[j] >>> 31) c = (s[j] > 0 ? c + 1 : c - 1) & 0xff;
     C[start + j] = c;
   }
 }
 
 function requantUnsigned(s: Float32Array, len: number, absmax: number, C: Uint8Array, start: number): void {
-  const { base, delta, thr } = searchTables().unsigned;
+  const { base, thresholds } = searchTables().unsigned;
   const x = sX;
   const xb = sXbits;
   for (let j = 0; j < len; j++) x[j] = s[j] / absmax;
-  for (let j = 0; j < len; j++) {
-    const key = xb[j] >>> KEY_SHIFT;
-    C[start + j] = x[j] >= thr[key] ? (base[key] + delta[key]) & 0xff : base[key];
-  }
+  for (let j = 0; j < len; j++) C[start + j] = lookup(base, thresholds, x[j], xb[j]);
 }
 
 function adam8(sc: StepScalars, B: number, b: Buffers8): void {
@@ -172,7 +179,7 @@ function oneState8(sc: StepScalars, B: number, b: Buffers8): void {
         const gv = f(G[i] * gnormScale);
         const st = f(MAP1[C1[i]] * am);
         const inner = f(f(st * beta1) + f(oneMinusBeta1 * gv));
-        const sg = inner > 0 ? 1 : inner < 0 ? -1 : inner === inner ? 0 : NaN;
+        const sg = inner > 0 ? 1 : inner < 0 ? -1 : inner === inner ? 0 : inner;
         const ns = f(f(st * beta2) + f(oneMinusBeta2 * gv));
         s[j] = ns;
         const a = Math.abs(ns);
@@ -233,7 +240,7 @@ function step32(sc: StepScalars, b: Buffers32): void {
         const gv = f(G[i] * gnormScale);
         const p = decay ? f(P[i] * decayFactor) : P[i];
         const inner = f(f(S1[i] * beta1) + f(oneMinusBeta1 * gv));
-        const sg = inner > 0 ? 1 : inner < 0 ? -1 : inner === inner ? 0 : NaN;
+        const sg = inner > 0 ? 1 : inner < 0 ? -1 : inner === inner ? 0 : inner;
         P[i] = f(p - f(lr * sg));
         S1[i] = f(f(S1[i] * beta2) + f(oneMinusBeta2 * gv));
       }
@@ -281,10 +288,7 @@ function quantize(x: Float32Array, B: number, code: Float32Array): { codes: Uint
     absmax[k] = am;
     const inv = f(1 / am);
     for (let j = 0; j < len; j++) sX[j] = x[start + j] * inv;
-    for (let j = 0; j < len; j++) {
-      const key = xb[j] >>> KEY_SHIFT;
-      codes[start + j] = sX[j] >= table.thr[key] ? (table.base[key] + table.delta[key]) & 0xff : table.base[key];
-    }
+    for (let j = 0; j < len; j++) codes[start + j] = lookup(table.base, table.thresholds, sX[j], xb[j]);
   }
   return { codes, absmax };
 }

@@ -1,11 +1,11 @@
 // The fused native kernel: the ArrayKernel shape over the N-API addon (native/optimKernels.ts). Null when the
 // addon is not available; the registry then reports the kernel unavailable and `auto` picks fused JS.
 import { NATIVE_SCALAR_ORDER, optimNative } from '../../native/optimKernels.ts';
+import type { OptimNative } from '../../native/optimKernels.ts';
 import type { StepScalars } from '../algorithms.ts';
 import { SIGNED_DYNAMIC_MAP, UNSIGNED_DYNAMIC_MAP } from '../maps.ts';
 import { numBlocks } from '../quantize.ts';
-import { KEY_SHIFT } from '../search.ts';
-import type { SearchTable } from '../search.ts';
+import { E_MAX, E_MIN } from '../search.ts';
 import { referenceArrayKernel } from './reference.ts';
 import { searchTables } from './fusedJs.ts';
 import type { ArrayKernel } from './types.ts';
@@ -16,28 +16,28 @@ function packScalars(sc: StepScalars): Float32Array {
   return scalarBuf;
 }
 
-function baseDelta(t: SearchTable): Int32Array {
-  const out = new Int32Array(t.base.length);
-  for (let i = 0; i < out.length; i++) out[i] = t.base[i] | (t.delta[i] << 8);
-  return out;
-}
-
 let kernel: ArrayKernel | null | undefined;
+
+/** Hands the maps and the search tables to the addon (also re-reads OCTET_NATIVE_SIMD there). */
+export function initNative(native: OptimNative): void {
+  const { signed, unsigned } = searchTables();
+  native.init({
+    q1: SIGNED_DYNAMIC_MAP,
+    q2: UNSIGNED_DYNAMIC_MAP,
+    base1: signed.base,
+    thr1: signed.thresholds,
+    base2: unsigned.base,
+    thr2: unsigned.thresholds,
+    eMin: E_MIN,
+    eMax: E_MAX,
+  });
+}
 
 export function nativeArrayKernel(): ArrayKernel | null {
   if (kernel !== undefined) return kernel;
   const native = optimNative();
   if (!native) return (kernel = null);
-  const { signed, unsigned } = searchTables();
-  native.init({
-    q1: SIGNED_DYNAMIC_MAP,
-    q2: UNSIGNED_DYNAMIC_MAP,
-    baseDelta1: baseDelta(signed),
-    thr1: signed.thr,
-    baseDelta2: baseDelta(unsigned),
-    thr2: unsigned.thr,
-    keyShift: KEY_SHIFT,
-  });
+  initNative(native);
   return (kernel = {
     step8(sc, B, b) {
       native.step8(sc.rule, B, sc.step, packScalars(sc), b.p, b.g, b.c1, b.a1, b.c2 ?? null, b.a2 ?? null);

@@ -4,9 +4,10 @@
 // Exactness: every operation is an IEEE float32 operation in the CUDA source's order (docs/8bit-optimizers.md
 // §1c), compiled with -ffp-contract=off (no FMA) and without fast-math, so results are bit-identical to the
 // TypeScript reference. Per-step scalars (bias corrections, powf) are computed once in TypeScript and passed
-// in. The nearest-code search uses lookup tables built in TypeScript from the reference's 7-probe tree
-// (optim/search.ts), handed over once by optimInit. The AVX2 paths do the same operations 8 lanes at a
-// time; OCTET_NATIVE_SIMD=0 forces the scalar paths (the tests compare both).
+// in. The nearest-code search uses the tables built in TypeScript from the reference's 7-probe tree
+// (optim/search.ts: a bucket's base code plus one threshold per code, both small enough for L1), handed
+// over once by optimInit. The AVX2 paths do the same operations 8 lanes at a time; OCTET_NATIVE_SIMD=0
+// forces the scalar paths (the tests compare both).
 #if defined(__GNUC__) && !defined(__clang__)
 // sqrtf without the errno call path, so it vectorizes; the results are the same correctly rounded roots
 #pragma GCC optimize("no-math-errno")
@@ -45,15 +46,15 @@ struct Scalars {
 constexpr int kScalarCount = 12;
 
 struct Table {
-  std::vector<int32_t> baseDelta;  // base | delta << 8
-  std::vector<float> thr;
+  std::vector<uint8_t> base;  // code of each bucket's smallest value (+4 bytes so 32-bit gathers stay inside)
+  float thr[257];             // thr[k]: smallest float with code >= k; thr[256] = NaN
 };
 
 struct State {
   float q1[256];
   float q2[256];
   Table t1, t2;
-  int keyShift = 16;
+  int eMin = 96, eMax = 127;  // exponent window of the bucket table (7 mantissa bits per bucket)
   bool ready = false;
   bool simd = true;
 };
@@ -184,10 +185,32 @@ inline uint32_t bitsOf(float x) {
 }
 
 inline uint8_t lookup(const Table& t, float x) {
-  const uint32_t key = bitsOf(x) >> g_state.keyShift;
-  const int32_t bd = t.baseDelta[key];
-  return static_cast<uint8_t>((bd & 0xff) + (x >= t.thr[key] ? (bd >> 8) & 0xff : 0));
+  if (x != x) return 0;
+  const uint32_t bits = bitsOf(x);
+  int e = static_cast<int>((bits >> 23) & 0xff);
+  e = e < g_state.eMin ? g_state.eMin : e > g_state.eMax ? g_state.eMax : e;
+  const uint32_t idx = ((bits >> 31) << 12) + (static_cast<uint32_t>(e - g_state.eMin) << 7) + ((bits >> 16) & 127);
+  const uint8_t b = t.base[idx];
+  return static_cast<uint8_t>(x >= t.thr[b + 1] ? b + 1 : b);
 }
+
+#if defined(__AVX2__)
+// 8 lanes of lookup(): bucket index from the bits, gather the base code (bytes, 32-bit gather + mask),
+// gather the threshold of base + 1, add the comparison, NaN -> 0.
+inline __m256i lookup8(const Table& t, __m256 x) {
+  const __m256i bits = _mm256_castps_si256(x);
+  __m256i e = _mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xff));
+  e = _mm256_min_epi32(_mm256_max_epi32(e, _mm256_set1_epi32(g_state.eMin)), _mm256_set1_epi32(g_state.eMax));
+  const __m256i idx = _mm256_add_epi32(
+      _mm256_add_epi32(_mm256_slli_epi32(_mm256_srli_epi32(bits, 31), 12), _mm256_slli_epi32(_mm256_sub_epi32(e, _mm256_set1_epi32(g_state.eMin)), 7)),
+      _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(127)));
+  const __m256i b = _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(t.base.data()), idx, 1), _mm256_set1_epi32(0xff));
+  const __m256 thr = _mm256_i32gather_ps(t.thr + 1, b, 4);
+  const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(x, thr, _CMP_GE_OQ));  // -1 where x >= thr (never for NaN)
+  const __m256i ordered = _mm256_castps_si256(_mm256_cmp_ps(x, x, _CMP_ORD_Q));
+  return _mm256_and_si256(_mm256_sub_epi32(b, ge), ordered);
+}
+#endif
 
 // signed map: codes 0..126 are negative, 127 is +0.0 (checked in optimInit)
 inline uint8_t signFix(uint8_t c, float s) {
@@ -206,20 +229,13 @@ void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, floa
     const __m256i one = _mm256_set1_epi32(1);
     const __m256i minusOne = _mm256_set1_epi32(-1);
     const __m256 zero = _mm256_setzero_ps();
-    const __m128i shift = _mm_cvtsi32_si128(g_state.keyShift);
     const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
                                                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
     for (; j + 8 <= len; j += 8) {
       const __m256 sv = _mm256_loadu_ps(s + j);
-      const __m256 xv = _mm256_div_ps(sv, am);
-      const __m256i key = _mm256_srl_epi32(_mm256_castps_si256(xv), shift);
-      const __m256i bd = _mm256_i32gather_epi32(g_state.t1.baseDelta.data(), key, 4);
-      const __m256 thr = _mm256_i32gather_ps(g_state.t1.thr.data(), key, 4);
-      const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(xv, thr, _CMP_GE_OQ));
-      __m256i c = _mm256_and_si256(
-          _mm256_add_epi32(_mm256_and_si256(bd, ff), _mm256_and_si256(ge, _mm256_and_si256(_mm256_srli_epi32(bd, 8), ff))),
-          ff);
+      __m256i c = lookup8(g_state.t1, _mm256_div_ps(sv, am));
+      // sign fix-up: a code whose sign differs from s moves one code toward s (wrapping as unsigned char)
       const __m256i codeNeg = _mm256_cmpgt_epi32(c127, c);
       const __m256i sNeg = _mm256_srai_epi32(_mm256_castps_si256(sv), 31);
       const __m256i flip = _mm256_xor_si256(codeNeg, sNeg);
@@ -242,20 +258,11 @@ void requantUnsigned(const float* s, int64_t len, float absmax, uint8_t* out, fl
 #if defined(__AVX2__)
   if (g_state.simd) {
     const __m256 am = _mm256_set1_ps(absmax);
-    const __m256i ff = _mm256_set1_epi32(0xff);
-    const __m128i shift = _mm_cvtsi32_si128(g_state.keyShift);
     const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
                                                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
     for (; j + 8 <= len; j += 8) {
-      const __m256 xv = _mm256_div_ps(_mm256_loadu_ps(s + j), am);
-      const __m256i key = _mm256_srl_epi32(_mm256_castps_si256(xv), shift);
-      const __m256i bd = _mm256_i32gather_epi32(g_state.t2.baseDelta.data(), key, 4);
-      const __m256 thr = _mm256_i32gather_ps(g_state.t2.thr.data(), key, 4);
-      const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(xv, thr, _CMP_GE_OQ));
-      const __m256i c = _mm256_and_si256(
-          _mm256_add_epi32(_mm256_and_si256(bd, ff), _mm256_and_si256(ge, _mm256_and_si256(_mm256_srli_epi32(bd, 8), ff))),
-          ff);
+      const __m256i c = lookup8(g_state.t2, _mm256_div_ps(_mm256_loadu_ps(s + j), am));
       const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
       _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
     }
@@ -542,29 +549,30 @@ bool readScalars(const Napi::Value& v, Scalars* out) {
   return true;
 }
 
-bool readTable(const Napi::Value& bd, const Napi::Value& thr, Table* t, size_t* keys) {
-  if (!bd.IsTypedArray() || bd.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) return false;
-  auto bdArr = bd.As<Napi::Int32Array>();
-  float* thrData;
-  size_t thrLen;
-  if (!typed(thr, &thrData, &thrLen) || thrLen != bdArr.ElementLength()) return false;
-  t->baseDelta.assign(bdArr.Data(), bdArr.Data() + bdArr.ElementLength());
-  t->thr.assign(thrData, thrData + thrLen);
-  *keys = thrLen;
+bool readTable(const Napi::Value& base, const Napi::Value& thr, size_t baseLen, Table* t) {
+  uint8_t* b;
+  float* th;
+  size_t nb, nt;
+  if (!typed(base, &b, &nb) || !typed(thr, &th, &nt) || nb != baseLen + 4 || nt != 257) return false;
+  t->base.assign(b, b + nb);
+  std::memcpy(t->thr, th, sizeof(t->thr));
   return true;
 }
 
-// optimInit(q1, q2, baseDelta1, thr1, baseDelta2, thr2, keyShift)
+// optimInit(q1, q2, base1, thr1, base2, thr2, eMin, eMax)
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   float *q1, *q2;
-  size_t l1, l2, k1, k2;
-  if (info.Length() < 7 || !typed(info[0], &q1, &l1) || !typed(info[1], &q2, &l2) || l1 != 256 || l2 != 256)
-    return fail(env, "optimInit(q1, q2, baseDelta1, thr1, baseDelta2, thr2, keyShift): bad maps");
+  size_t l1, l2;
+  if (info.Length() < 8 || !typed(info[0], &q1, &l1) || !typed(info[1], &q2, &l2) || l1 != 256 || l2 != 256)
+    return fail(env, "optimInit(q1, q2, base1, thr1, base2, thr2, eMin, eMax): bad maps");
+  const int eMin = info[6].As<Napi::Number>().Int32Value();
+  const int eMax = info[7].As<Napi::Number>().Int32Value();
+  if (eMax - eMin + 1 != 32 || eMin < 1 || eMax > 254) return fail(env, "optimInit: the table must cover 32 exponents");
+  const size_t baseLen = size_t(2) << 12;  // 2 signs x 32 exponents x 128 mantissa buckets
   Table t1, t2;
-  if (!readTable(info[2], info[3], &t1, &k1) || !readTable(info[4], info[5], &t2, &k2)) return fail(env, "optimInit: bad tables");
-  const int shift = info[6].As<Napi::Number>().Int32Value();
-  if (shift <= 0 || shift > 31 || k1 != (size_t(1) << (32 - shift)) || k2 != k1) return fail(env, "optimInit: table size does not match keyShift");
+  if (!readTable(info[2], info[3], baseLen, &t1) || !readTable(info[4], info[5], baseLen, &t2))
+    return fail(env, "optimInit: bad tables (base: Uint8Array(8196), thresholds: Float32Array(257))");
   for (int c = 0; c < 256; c++) {
     if ((q1[c] < 0.0f) != (c < 127) || (c == 127 && std::signbit(q1[c])))
       return fail(env, "optimInit: the signed map must have negatives at 0..126 and +0 at 127");
@@ -573,7 +581,8 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   std::memcpy(g_state.q2, q2, sizeof(g_state.q2));
   g_state.t1 = std::move(t1);
   g_state.t2 = std::move(t2);
-  g_state.keyShift = shift;
+  g_state.eMin = eMin;
+  g_state.eMax = eMax;
   const char* simd = std::getenv("OCTET_NATIVE_SIMD");
   g_state.simd = !(simd && std::strcmp(simd, "0") == 0);
   g_state.ready = true;
