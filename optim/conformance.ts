@@ -55,7 +55,7 @@ function absDiff(a: number, b: number): number {
   if (a === b) return 0;
   return Math.abs(a - b);
 }
-const isClose = (a: number, b: number, atol: number, rtol: number) => (a !== a && b !== b) || Math.abs(a - b) <= atol + rtol * Math.abs(b);
+const isClose = (a: number, b: number, atol: number, rtol: number) => a === b || (a !== a && b !== b) || Math.abs(a - b) <= atol + rtol * Math.abs(b);
 
 interface Tally {
   maxParam: number;
@@ -142,7 +142,7 @@ function runTrajectory(file: string, c: TrajectoryCase, kernel: OptimKernel): Co
       for (let i = 0; i < n; i++) {
         const d = absDiff(p[i], step.p[i]);
         err += d;
-        rel += d / (Math.abs(step.p[i]) + 1e-9);
+        if (d > 0) rel += d / (Math.abs(step.p[i]) + 1e-9);
         if (!isClose(p[i], step.p[i], tol.paramAtol, tol.paramRtol)) far++;
       }
       if (!(err / n < tol.meanParamErr && rel / n < tol.meanParamRelErr) || far > 0) {

@@ -21,9 +21,9 @@ export function signbitF32(x: number): boolean {
   return scratchU32[0] >>> 31 === 1;
 }
 
-/** numpy's sign(): +1, -1, +0 for ±0, NaN for NaN (ref.py's Lion uses np.sign). */
+/** numpy's sign(): +1, -1, +0 for ±0, and the NaN itself for NaN (ref.py's Lion uses np.sign). */
 export function npSign(x: number): number {
   if (x > 0) return 1;
   if (x < 0) return -1;
-  return x === x ? 0 : NaN;
+  return x === x ? 0 : x;
 }

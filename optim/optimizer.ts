@@ -232,7 +232,7 @@ export class BlockwiseOptimizer extends tf.Optimizer {
         const t = parts.get(role);
         if (!t) throw new Error(`optimizer weights for "${name}" lack ${role}`);
         const data = await t.data();
-        arrays.push({ role, data: bits === 8 && role.startsWith('state') ? new Uint8Array(data.buffer, data.byteOffset, variable.size).slice() : Float32Array.from(data) });
+        arrays.push({ role, data: bits === 8 && role.startsWith('state') ? new Uint8Array(data.buffer, data.byteOffset, variable.size).slice() : new Float32Array(data) });
       }
       const step = parts.get('step');
       fresh.push(this.slotFromArrays(name, variable.shape, bits, step ? (await step.data())[0] : this.iterations, arrays));
@@ -263,7 +263,7 @@ export class BlockwiseOptimizer extends tf.Optimizer {
       const arrays: StateSnapshot['slots'][number]['arrays'] = [];
       for (const [role, t] of slotTensors(s)) {
         const data = await t.data();
-        arrays.push({ role, data: s.bits === 8 && role.startsWith('state') ? new Uint8Array(data.buffer, data.byteOffset, s.n).slice() : Float32Array.from(data) });
+        arrays.push({ role, data: s.bits === 8 && role.startsWith('state') ? new Uint8Array(data.buffer, data.byteOffset, s.n).slice() : new Float32Array(data) });
       }
       slots.push({ name: s.name, shape: [...s.shape], bits: s.bits, step: s.step, arrays });
     }
@@ -321,7 +321,7 @@ export class BlockwiseOptimizer extends tf.Optimizer {
         new Uint8Array(packed.buffer, 0, n).set(a.data as Uint8Array);
         slot[key] = tf.keep(tf.tensor1d(packed, 'int32'));
       } else {
-        slot[key] = tf.keep(tf.tensor1d(Float32Array.from(a.data), 'float32'));
+        slot[key] = tf.keep(tf.tensor1d(new Float32Array(a.data), 'float32'));
       }
     }
     return slot as Slot;

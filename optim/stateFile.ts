@@ -153,7 +153,7 @@ export function decodeState(bytes: Uint8Array, source = 'optimizer state'): { he
       const width = a.dtype === 'uint8' ? 1 : 4;
       const start = dataStart + a.offset;
       if (a.offset + a.length * width > header.dataBytes) throw corrupt(`${t.variable}/${a.role} runs past the data section`);
-      const raw = bytes.slice(start, start + a.length * width);
+      const raw = new Uint8Array(bytes.subarray(start, start + a.length * width)); // a copy (Buffer#slice would alias)
       if (crcHex(raw) !== a.crc32) throw corrupt(`checksum mismatch in ${t.variable}/${a.role}`);
       return { role: a.role, data: a.dtype === 'uint8' ? raw : new Float32Array(raw.buffer) };
     }),

@@ -12,6 +12,7 @@
 // float32 textures (exact to 2^24) and would corrupt the top byte, so use the 32-bit state there.
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepScalars } from '../algorithms.ts';
+import { FLT_MAX } from '../f32.ts';
 import { SIGNED_DYNAMIC_MAP, UNSIGNED_DYNAMIC_MAP } from '../maps.ts';
 import type { OptimKernel, SlotTensors } from './types.ts';
 
@@ -111,8 +112,15 @@ export function composedQuantize(x: Float32Array, B: number, signed: boolean): {
   });
 }
 
+/** fmaxf reduction from -FLT_MAX as the kernels do it: NaN lanes are skipped (tf.max would propagate them). */
 function blockMax(s: tf.Tensor): tf.Tensor {
-  return tf.max(tf.abs(s), 1, true); // [nb, 1]
+  const a = tf.abs(s);
+  return tf.max(tf.where(tf.isNaN(a), tf.fill(a.shape, -FLT_MAX), a), 1, true); // [nb, 1]
+}
+
+/** numpy's sign, as ref.py's Lion uses it: NaN stays NaN (tf.sign gives 0). */
+function npSignTensor(x: tf.Tensor): tf.Tensor {
+  return tf.where(tf.isNaN(x), x, tf.sign(x));
 }
 
 interface Step8Out {
@@ -176,7 +184,7 @@ function step8(param: tf.Variable, grad: tf.Tensor, slot: SlotTensors, sc: StepS
     } else if (sc.rule === 'lion') {
       const inner = tf.add(tf.mul(st, s(sc.beta1)), tf.mul(s(sc.oneMinusBeta1), gv));
       next = tf.add(tf.mul(st, s(sc.beta2)), tf.mul(s(sc.oneMinusBeta2), gv));
-      p = tf.sub(p, tf.mul(s(sc.lr), tf.sign(inner)));
+      p = tf.sub(p, tf.mul(s(sc.lr), npSignTensor(inner)));
     } else {
       next =
         sc.rule === 'rmsprop'
@@ -209,7 +217,7 @@ function step32(param: tf.Variable, grad: tf.Tensor, slot: SlotTensors, sc: Step
     if (sc.rule === 'lion') {
       const p0 = sc.weightDecay > 0 ? tf.mul(P, s(sc.decayFactor)) : P;
       const inner = tf.add(tf.mul(S1, s(sc.beta1)), tf.mul(s(sc.oneMinusBeta1), gv));
-      const p = tf.sub(p0, tf.mul(s(sc.lr), tf.sign(inner)));
+      const p = tf.sub(p0, tf.mul(s(sc.lr), npSignTensor(inner)));
       return { p: tf.reshape(p, param.shape), s1: tf.add(tf.mul(S1, s(sc.beta2)), tf.mul(s(sc.oneMinusBeta2), gv)) };
     }
     if (sc.weightDecay > 0) gv = tf.add(gv, tf.mul(P, s(sc.weightDecay)));
