@@ -8,6 +8,8 @@ export interface TrainerStartArgs {
   dataDir: string;
   /** Continue from the run's last checkpoint. */
   resume: boolean;
+  /** Stop gracefully (checkpoint, status `stopped`) once this step is done: scripted partial runs and tests. */
+  stopAfterStep?: number;
 }
 
 export type ToTrainer =

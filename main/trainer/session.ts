@@ -31,6 +31,9 @@ export interface StopControl {
   requested: boolean;
 }
 
+/** Seeds far apart per (step, micro-batch), so the per-layer offsets (seed + k) never collide. */
+const dropoutSeed = (seed: number, step: number, micro: number) => ((seed * 1_000_003 + step * 4096 + micro * 256) % 2 ** 31);
+
 const num = (v: number | null | undefined) => (v === null || v === undefined ? Number.NaN : v);
 
 export async function runTraining(args: TrainerStartArgs, channel: TrainerChannel, stop: StopControl): Promise<{ status: RunStatus; error: string | null }> {
@@ -187,7 +190,9 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
         const rows = next.indices.map((i) => p.train[i]);
         const batch = toBatch(collate(rows, { task: p.task, padTokenId: pad }));
         try {
-          const { value, grads } = tf.variableGrads(() => p.model.loss(batch, { training: true }), vars);
+          // Dropout masks depend only on (seed, step, micro-batch): a resumed run draws the same ones.
+          const ctx = { training: true, seed: dropoutSeed(t.seed, step, micro) };
+          const { value, grads } = tf.variableGrads(() => p.model.loss(batch, ctx), vars);
           lossSum += (await value.data())[0];
           value.dispose();
           if (!acc) acc = grads;
@@ -246,6 +251,7 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
         }
         lastProgress = now;
       }
+      if (args.stopAfterStep !== undefined && step >= args.stopAfterStep) stop.requested = true;
       const evalDue = (t.evalEverySteps !== undefined && step % t.evalEverySteps === 0) || epochEnded || step === totalSteps;
       if (evalDue) {
         const paused = Date.now();
