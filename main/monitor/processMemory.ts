@@ -7,14 +7,13 @@ export function ownRss(): number {
 }
 
 /**
- * RSS of another process from /proc/<pid>/statm (Linux: second field, in pages). Returns null where
- * /proc is absent (macOS, Windows) or the process is gone.
+ * RSS of another process from /proc/<pid>/status ("VmRSS: 123456 kB", independent of the page size).
+ * Null where /proc is absent (macOS, Windows) or the process is gone.
  */
-export function rssOfPid(pid: number, pageSize = 4096): number | null {
+export function rssOfPid(pid: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/statm`, 'utf8').trim().split(/\s+/);
-    const pages = Number(fields[1]);
-    return Number.isFinite(pages) ? pages * pageSize : null;
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
   } catch {
     return null;
   }

@@ -99,3 +99,12 @@ describe('SystemMonitor', () => {
     expect(defaultGpuIndex({})).toBe(0);
   });
 });
+
+describe('process RSS', () => {
+  it.skipIf(process.platform !== 'linux')('reads another process from /proc and says null when it is gone', async () => {
+    const { rssOfPid, ownRss } = await import('./processMemory.ts');
+    const mine = rssOfPid(process.pid)!;
+    expect(Math.abs(mine - ownRss()) / ownRss()).toBeLessThan(0.2);
+    expect(rssOfPid(2 ** 22 + 12345)).toBeNull();
+  });
+});
