@@ -24,6 +24,19 @@ async function fillShortRun(page: Page, opts: { name: string; model?: string; tr
   await page.fill('[data-testid=tags]', 'e2e');
 }
 
+/** The planner's bar once it stopped changing (plans follow the form with a short debounce). */
+async function settledPlan(page: Page): Promise<string | null> {
+  const read = () => page.getAttribute('[data-testid=plan-bar] [role=img]', 'aria-label');
+  let last = await read();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(400);
+    const now = await read();
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error('the VRAM plan kept changing');
+}
+
 async function createAndOpen(page: Page): Promise<number> {
   await page.click('[data-testid=create-run]');
   await page.waitForURL(/#\/runs\/\d+$/, { timeout: 30_000 });
@@ -95,12 +108,13 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await fillShortRun(page, { name: 'e2e-adamw8bit' });
 
       await page.waitForSelector('[data-testid=plan-verdict]', { timeout: 20_000 });
-      const before = await page.getAttribute('[data-testid=plan-bar] [role=img]', 'aria-label');
+      const before = await settledPlan(page);
       await page.fill('[data-testid=batch-size]', '64');
-      await expect.poll(() => page.getAttribute('[data-testid=plan-bar] [role=img]', 'aria-label')).not.toBe(before);
+      const bigger = await settledPlan(page);
+      expect(bigger).not.toBe(before);
       expect(Number(await page.textContent('[data-testid=plan-max-batch]'))).toBeGreaterThan(0);
       await page.fill('[data-testid=batch-size]', '8');
-      await expect.poll(() => page.getAttribute('[data-testid=plan-bar] [role=img]', 'aria-label')).toBe(before);
+      expect(await settledPlan(page)).toBe(before);
       await shot('02-new-run');
       first = await createAndOpen(page);
       expect(first).toBeGreaterThan(0);
