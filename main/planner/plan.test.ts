@@ -92,6 +92,8 @@ describe('planRun', () => {
     expect(() => planRun(input({ optimizer: 'adam16bit' as 'adam8bit' }))).toThrow(/allowed values: adam8bit, adam32bit, adamw8bit, adamw32bit, momentum8bit/);
     expect(() => planRun(input({ blockSize: 100 }))).toThrow(/blockSize: got 100; allowed values: 64, 128, 256, 512, 1024, 2048, 4096/);
     expect(() => planRun(input({ batchSize: 0 }))).toThrow(/batchSize: got 0/);
+    expect(() => planRun(input({ task: 'seq2seq' }))).toThrow(/task "seq2seq" does not fit a roberta model; allowed values: classification, regression/);
+    expect(() => planRun(input({ model: 'mt5-small', task: 'regression' }))).toThrow(/allowed values: seq2seq/);
   });
 });
 

@@ -157,6 +157,10 @@ export function maxSeqFor(arch: ModelArch): number {
 /** Plans for an already loaded architecture (tests, and callers that have the config in memory). */
 export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
   validatePlanInput(input);
+  if (input.task) {
+    const allowed = arch.modelType === 'mt5' ? ['seq2seq'] : ['classification', 'regression'];
+    if (!allowed.includes(input.task)) throw new Error(`task "${input.task}" does not fit a ${arch.modelType} model; allowed values: ${allowed.join(', ')}`);
+  }
   const sp = staticPart(arch, input);
   const capacity = capacityOf(sp, input);
   const t = totalsFor(sp, input, shapeOf(input, arch, input.batchSize, input.seqLength));
