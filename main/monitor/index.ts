@@ -6,6 +6,7 @@
 //     tensorBytes: () => tracker.current(),
 //     tensorPeakBytes: () => tracker.peak(),
 //     step: () => currentStep,
+//     peakSource: backend === 'tensorflow-gpu' ? 'gpu' : 'tensors',
 //   });
 //   monitor.start();                      // first sample now, then every 500 ms
 //   if (monitor.gpuNote) log(monitor.gpuNote);

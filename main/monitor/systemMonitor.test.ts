@@ -71,6 +71,18 @@ describe('SystemMonitor', () => {
     expect(mon.measuredPeakBytes()).toEqual({ bytes: 200 * MiB, kind: 'gpu' });
   });
 
+  it('reports tensor bytes as the peak for a CPU backend even when a GPU is sampled', async () => {
+    const mon = new SystemMonitor({
+      onSample: () => {},
+      tensorBytes: () => 4321,
+      peakSource: 'tensors',
+      probe: createGpuProbe({ nvml: noNvml, nvidiaSmi: { env: growingSmi() } }),
+    });
+    await mon.sampleNow();
+    expect(mon.peak().gpuUsedBytes).toBe(500 * MiB);
+    expect(mon.measuredPeakBytes()).toEqual({ bytes: 4321, kind: 'tensors' });
+  });
+
   it('samples about every 500 ms until stopped, and takes the exact tensor peak when given', async () => {
     const samples: SystemSample[] = [];
     const mon = new SystemMonitor({

@@ -25,6 +25,12 @@ export interface SystemMonitorOptions {
   gpuIndex?: number;
   probe?: GpuProbe;
   now?: () => number;
+  /**
+   * What measuredPeakBytes() reports: "gpu" (device memory above the baseline; for tensorflow-gpu),
+   * "tensors" (peak tensor bytes; for the cpu/wasm/tensorflow backends, even on a machine with a GPU),
+   * or "auto" (default): the GPU when one is sampled, else tensors.
+   */
+  peakSource?: 'auto' | 'gpu' | 'tensors';
 }
 
 export interface MonitorPeaks {
@@ -92,7 +98,8 @@ export class SystemMonitor {
    */
   measuredPeakBytes(): { bytes: number; kind: 'gpu' | 'tensors' } {
     const p = this.peaks;
-    if (p.gpuUsedBytes !== null) return { bytes: p.gpuUsedBytes - (p.gpuBaselineBytes ?? 0), kind: 'gpu' };
+    const source = this.opts.peakSource ?? 'auto';
+    if (source !== 'tensors' && p.gpuUsedBytes !== null) return { bytes: p.gpuUsedBytes - (p.gpuBaselineBytes ?? 0), kind: 'gpu' };
     return { bytes: p.tensorBytes, kind: 'tensors' };
   }
 
