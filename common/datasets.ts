@@ -6,6 +6,8 @@ export interface DatasetIssue {
   line: number | null;
   column: string | null;
   message: string;
+  /** Kind of problem, e.g. "missing-column", "invalid-utf8" (see docs/datasets.md). */
+  code?: string;
 }
 
 export interface DatasetPreview {

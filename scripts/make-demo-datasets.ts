@@ -154,3 +154,34 @@ out(
   'testdata/datasets/glue-style.tsv',
   'sentence\tlabel\nit \'s a "classic" , and it shows .\t1\n" the movie is a mess\t0\nshe said "no" twice .\t1\n',
 );
+
+// ---------------------------------------------------------------------------------------------------
+// Malformed files, one per documented dataset error (docs/datasets.md); main/data/bad-files.test.ts
+// checks each one gives its error.
+const utf16le = (s: string): Uint8Array => new Uint8Array([0xff, 0xfe, ...Buffer.from(s, 'utf16le')]);
+const mixed = ['text,label', ...Array.from({ length: 55 }, (_, i) => `row ${i + 2},${i % 3}`), 'great film,pos ', 'dull film,neg', ''].join('\n');
+const bad: Record<string, string | Uint8Array> = {
+  'empty.csv': '',
+  'utf16.csv': utf16le('text,label\nhello,food\n'),
+  'latin1.csv': new Uint8Array([...Buffer.from('text,label\nfine,food\ncaf'), 0xe9, ...Buffer.from(' au lait,food\n')]),
+  'unclosed-quote.csv': 'text,label\n"fine",food\n"never closed,food\nmore,food\n',
+  'field-count.csv': 'text,label\ngood,food\nsoup, salad and bread,food\n',
+  'not-json.jsonl': '{"text": "a", "label": "food"}\n{"text": "b", label: food}\n',
+  'not-an-object.jsonl': '{"text": "a", "label": "food"}\n["b", "food"]\n',
+  'not-parquet.parquet': 'text,label\nsoup,food\n',
+  'header-only.csv': 'text,label\n',
+  'missing-column.csv': 'body,label\nsoup,food\nrain,weather\n',
+  'empty-text.csv': 'text,label\nsoup,food\n,sports\n"   ",weather\n',
+  'missing-label.csv': 'text,label\nsoup,food\nrain,\n',
+  'mixed-labels.csv': mixed,
+  'class-out-of-range.csv': 'text,label\nsoup,0\nrain,1\ngoal,5\n',
+  'fractional-class.csv': 'text,label\nsoup,0\nrain,1.5\n',
+  'unknown-label.csv': 'text,label\ngood,positive\nbad,negative\nmeh,neutral\n',
+  'too-many-labels.csv': 'text,label\na,food\nb,sports\nc,weather\nd,music\n',
+  'regression-target.csv': 'sentence1,sentence2,score\na cat,a dog,3.5\na car,a bus,n/a\n',
+  'empty-target.jsonl': '{"source": "1 2", "target": "garden model"}\n{"source": "3", "target": ""}\n',
+  'no-label.csv': 'text\nsoup\nrain\n',
+  'one-row.csv': 'text,label\nsoup,food\n',
+  'notes.txt': 'text,label\nsoup,food\n',
+};
+for (const [name, data] of Object.entries(bad)) out(`testdata/datasets/bad/${name}`, data);
