@@ -33,6 +33,13 @@ export class ExperimentStore {
     return schemaVersion(this.db);
   }
 
+  /** SQLite's integrity check plus foreign keys: "ok" when the file is sound. */
+  integrityCheck(): string {
+    const integrity = this.db.pragma('integrity_check', { simple: true }) as string;
+    const fk = this.db.pragma('foreign_key_check') as unknown[];
+    return integrity === 'ok' && fk.length === 0 ? 'ok' : `${integrity}; ${fk.length} foreign key violation(s)`;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
