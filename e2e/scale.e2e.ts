@@ -61,7 +61,7 @@ describe('scale', () => {
     await page.fill('[data-testid=runs-search]', '');
     await page.click('[data-testid=sort-createdAt]');
     await page.waitForSelector('[data-testid=sparkline]');
-    await screenshot(page, 'browser', '10-runs-thousands');
+    await screenshot(page, 'browser', '11-runs-thousands');
   }, 60_000);
 
   it('draws 10k points per curve and stays responsive', async () => {
@@ -92,6 +92,6 @@ describe('scale', () => {
     console.log(`run screen with 2×10k points: loaded in ${load} ms; ${frames} frames/s idle; 41 cursor moves in ${moves} ms`);
     expect(load).toBeLessThan(5000);
     expect(moves).toBeLessThan(4000);
-    await screenshot(page, 'browser', '11-run-10k-points');
+    await screenshot(page, 'browser', '12-run-10k-points');
   }, 60_000);
 });

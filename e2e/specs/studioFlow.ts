@@ -216,6 +216,31 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       expect(existsSync(join(t.dataDir, 'runs', String(first)))).toBe(false);
     }, 60_000);
 
+    step('stops a run gracefully and resumes it from its checkpoint', async () => {
+      await page.goto(page.url().replace(/#.*$/, `#/new?from=${second}`));
+      await expect.poll(() => page.inputValue('[data-testid=model-path]')).toBe(tinyModelPath());
+      await page.fill('[data-testid=run-name]', 'e2e-stop-resume');
+      await page.fill('[data-testid=max-steps]', '400');
+      const id = await createAndOpen(page);
+      await expect.poll(async () => Number(await page.getAttribute('[data-testid=chart-loss]', 'data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+      await page.click('[data-testid=run-stop]');
+      await waitForStatus(page, 'stopped', 60_000);
+      const stoppedAt = Number(/Step (\d+)/.exec((await page.textContent('[data-testid=run-step]')) ?? '')?.[1]);
+      expect(stoppedAt).toBeGreaterThan(0);
+      expect(stoppedAt).toBeLessThan(400);
+      await page.waitForSelector('[data-testid=checkpoint-row]');
+      await shot('08-run-stopped');
+      await page.click('[data-testid=run-resume]');
+      await waitForStatus(page, 'running', 30_000);
+      await expect.poll(async () => Number(/Step (\d+)/.exec((await page.textContent('[data-testid=run-step]')) ?? '')?.[1]), { timeout: 60_000 }).toBeGreaterThan(stoppedAt);
+      await page.click('[data-testid=run-stop]');
+      await waitForStatus(page, 'stopped', 60_000);
+      await page.click('[data-testid=run-delete]');
+      await page.click('[data-testid=run-delete-confirm]');
+      await page.waitForSelector('[data-testid=screen-runs]');
+      expect(await page.locator(`[data-testid=run-row][data-run-id="${id}"]`).count()).toBe(0);
+    }, 200_000);
+
     it('an invalid dataset shows its error where it is', async () => {
       await page.click('[data-testid=nav-new]');
       await page.fill('[data-testid=model-path]', tinyModelPath());
@@ -225,7 +250,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await page.click('[data-testid=create-run]');
       await page.waitForSelector('[data-testid=create-error]');
       expect(page.url()).toMatch(/#\/new/);
-      await shot('08-new-run-invalid-dataset');
+      await shot('09-new-run-invalid-dataset');
     }, 60_000);
 
     step('has a dark theme', async () => {
@@ -234,7 +259,7 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await page.goto(page.url().replace(/#.*$/, `#/runs/${second}`));
       await waitForStatus(page, 'completed', 10_000);
       await page.waitForTimeout(300);
-      await shot('09-run-dark');
+      await shot('10-run-dark');
       await page.click('[data-testid=theme-toggle]');
     });
 
