@@ -3,10 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
-  return tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    return tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar;
-  });
+  // One tidy per gradient: the squares are freed as they are summed, never all alive at once.
+  const squares = Object.values(grads).map((g) => tf.tidy(() => tf.sum(tf.square(g))));
+  const norm = tf.tidy(() => tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar);
+  tf.dispose(squares);
+  return norm;
 }
 
 /** Returns new clipped gradients (the inputs are disposed) and the pre-clip norm. */

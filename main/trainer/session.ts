@@ -11,6 +11,7 @@ import { createOptimizer, type BlockwiseOptimizer } from '../../optim/index.ts';
 import { selectBackend } from '../backend/selectBackend.ts';
 import { collate, ShuffledBatches } from '../data/index.ts';
 import { metricForTask } from '../metrics/index.ts';
+import { detectGpus } from '../monitor/gpuProbe.ts';
 import { SystemMonitor } from '../monitor/systemMonitor.ts';
 import { runDir } from '../paths.ts';
 import { planInputFromRunConfig, planRun, predictedPeakFor, trackTensorPeak, type EngineLike } from '../planner/index.ts';
@@ -70,7 +71,7 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     // 1. backend
     const backend = await selectBackend(config.backend);
     for (const s of backend.skipped) log('info', `backend ${s.choice} skipped: ${s.reason}`);
-    const device = backend.choice === 'tensorflow-gpu' ? 'GPU' : `CPU (${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown'})`;
+    const device = backend.choice === 'tensorflow-gpu' ? `GPU ${(await detectGpus()).gpus[0]?.name ?? '(unknown)'}` : `CPU (${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown'})`;
     store.updateRun(runId, { backend: backend.choice, device, startedAt: store.getRun(runId).startedAt ? undefined : Date.now() });
     log('info', `backend ${backend.choice} (${tf.getBackend()})`);
 
@@ -93,8 +94,9 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     const schedule: Schedule = { baseLr: config.optimizer.lr, kind: t.schedule, warmupSteps: warmupStepsFor(totalSteps, t.warmupSteps, t.warmupRatio), totalSteps };
 
     // 4. predicted peak, next to what the monitor will measure
-    const plan = planRun(planInputFromRunConfig(config, { modelDir: config.model, numLabels: p.labels?.length, backend: backend.choice }));
     const onGpu = backend.choice === 'tensorflow-gpu';
+    const gpu = onGpu ? (await detectGpus()).gpus[0] : undefined;
+    const plan = planRun(planInputFromRunConfig(config, { modelDir: config.model, numLabels: p.labels?.length, backend: backend.choice, gpuBytes: gpu?.memoryTotalBytes ?? null }));
     store.updateRun(runId, { modelType: p.model.modelType, task: p.task, totalSteps, predictedPeakBytes: predictedPeakFor(plan, onGpu ? 'gpu' : 'tensors') });
     log('info', `planner: predicted peak ${(plan.totalBytes / 2 ** 20).toFixed(1)} MiB in total, ${(plan.tensorPeakBytes / 2 ** 20).toFixed(1)} MiB of tensors (${plan.verdict})`);
 
@@ -128,6 +130,8 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
       tensorBytes: () => tracker.current(),
       tensorPeakBytes: () => tracker.peak(),
       step: () => step,
+      // On a CPU backend the GPU (if any) is not what this run uses: its tensor bytes are the peak.
+      peakSource: onGpu ? 'gpu' : 'tensors',
     });
     monitor.start();
     setStatus('running', null);
