@@ -25,9 +25,10 @@ const banner = [
   'const __octetRoot = __octetPath.join(__dirname, "..", "..");',
   'const __octetUrl = (rel) => __octetUrlMod.pathToFileURL(__octetPath.join(__octetRoot, rel)).href;',
   'const __octetResolve = (spec) => __octetUrlMod.pathToFileURL(require.resolve(spec)).href;',
+  'const __octetFile = (rel) => __octetPath.join(__octetRoot, rel);',
 ].join('\n');
 
-/** Rewrites import.meta.url / import.meta.resolve in our own sources (not node_modules). */
+/** Rewrites import.meta.{url,dirname,filename,resolve} in our own sources (not node_modules). */
 const importMetaPlugin = {
   name: 'octet-import-meta',
   setup(b) {
@@ -36,7 +37,12 @@ const importMetaPlugin = {
       const rel = relative(root, args.path).split(sep).join('/');
       let code = readFileSync(args.path, 'utf8');
       if (!code.includes('import.meta')) return undefined;
-      code = code.replaceAll('import.meta.url', `__octetUrl(${JSON.stringify(rel)})`).replaceAll('import.meta.resolve(', '__octetResolve(');
+      const dir = rel.split('/').slice(0, -1).join('/');
+      code = code
+        .replaceAll('import.meta.url', `__octetUrl(${JSON.stringify(rel)})`)
+        .replaceAll('import.meta.dirname', `__octetFile(${JSON.stringify(dir)})`)
+        .replaceAll('import.meta.filename', `__octetFile(${JSON.stringify(rel)})`)
+        .replaceAll('import.meta.resolve(', '__octetResolve(');
       return { contents: code, loader: args.path.endsWith('s') && !args.path.endsWith('.js') ? 'ts' : 'js' };
     });
   },

@@ -3,7 +3,7 @@
 // and the electron-builder configuration passes electron-builder's own validation.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +34,26 @@ describe('electron bundles', () => {
     expect(readFileSync(join(out, 'preload.cjs'), 'utf8').length).toBeLessThan(4000);
   });
 
-  it('main.cjs runs the same services bundle and needs no other package at run time', () => {
+  it('main.cjs runs the same services bundle; what the bundles load at run time is packaged', () => {
     const mods = requiredModules('main.cjs').filter((m) => !m.startsWith('node:'));
     expect(mods).toEqual(['./services.cjs', 'electron']);
-    expect(requiredModules('services.cjs').filter((m) => !m.startsWith('node:') && !['buffer', 'process'].includes(m))).toEqual(['better-sqlite3']);
+    // Packages left out of the bundles must be production dependencies (electron-builder packs those).
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const builtins = new Set(builtinModules);
+    for (const file of ['services.cjs', ...(hasWorker ? ['worker.cjs'] : [])]) {
+      for (const m of requiredModules(file)) {
+        if (m.startsWith('node:') || builtins.has(m)) continue;
+        const name = m.startsWith('@') ? m.split('/').slice(0, 2).join('/') : m.split('/')[0];
+        expect(pkg.dependencies, `${file} requires ${m}`).toHaveProperty([name]);
+      }
+    }
+    expect(requiredModules('services.cjs')).toContain('better-sqlite3');
+  });
+
+  it('leaves no import.meta behind (esbuild would turn it into an empty object in CommonJS)', () => {
+    for (const f of ['main.cjs', 'services.cjs', ...(hasWorker ? ['worker.cjs'] : [])]) {
+      expect(readFileSync(join(out, f), 'utf8'), f).not.toMatch(/import\.meta|\bimport_meta\b/);
+    }
   });
 
   it('the bundled services start under plain Node: store, migrations, planner and model configs', () => {

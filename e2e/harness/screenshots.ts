@@ -7,6 +7,8 @@ import { SCREENSHOTS } from './paths.ts';
 export async function screenshot(page: Page, target: string, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${target}-${name}.png`);
+  // Full-page shots of a scrolled page draw the sticky header mid-page: start from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }
