@@ -15,12 +15,9 @@ export const NATIVE_SCALAR_ORDER = [
 export interface NativeTables {
   q1: Float32Array;
   q2: Float32Array;
-  /** code of each search bucket's smallest value (2 signs x 32 exponents x 128, plus 4 bytes of padding) */
-  base1: Uint8Array;
-  /** thresholds[k]: smallest float32 with code >= k (257 entries) */
-  thr1: Float32Array;
-  base2: Uint8Array;
-  thr2: Float32Array;
+  /** packed code-search tables (optim/search.ts packSearchTable): 8192 entries each */
+  table1: Uint32Array;
+  table2: Uint32Array;
   /** the exponent window of the buckets (eMax - eMin + 1 = 32) */
   eMin: number;
   eMax: number;
@@ -35,7 +32,8 @@ export interface OptimNative {
   /** GB/s of a float32 triad a = b + s*c over `elements` (12 bytes per element), best of `repeats`, all threads */
   triad(elements: number, repeats: number): number;
   threads(): number;
-  simd(): boolean;
+  /** the vector path in use: OCTET_NATIVE_SIMD=avx2 or =0 narrows it (read by init) */
+  simd(): 'avx512' | 'avx2' | 'scalar';
 }
 
 type Fn = (...args: unknown[]) => unknown;
@@ -53,13 +51,13 @@ export function optimNative(log: (line: string) => void = (l) => console.warn(l)
   }
   const fn = (n: string) => addon[n] as Fn;
   return (cached = {
-    init: (t) => void fn('optimInit')(t.q1, t.q2, t.base1, t.thr1, t.base2, t.thr2, t.eMin, t.eMax),
+    init: (t) => void fn('optimInit')(t.q1, t.q2, t.table1, t.table2, t.eMin, t.eMax),
     step8: (rule, B, step, sc, p, g, c1, a1, c2, a2) => void fn('optimStep8')(NATIVE_RULES[rule], B, step, sc, p, g, c1, a1, c2, a2),
     step32: (rule, step, sc, p, g, s1, s2) => void fn('optimStep32')(NATIVE_RULES[rule], step, sc, p, g, s1, s2),
     quantize: (x, B, signed, codes, absmax) => void fn('optimQuantize')(x, B, signed, codes, absmax),
     triad: (elements, repeats) => fn('optimTriad')(elements, repeats) as number,
     threads: () => fn('optimThreads')() as number,
-    simd: () => fn('optimSimd')() as boolean,
+    simd: () => fn('optimSimd')() as 'avx512' | 'avx2' | 'scalar',
   });
 }
 

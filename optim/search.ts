@@ -141,6 +141,35 @@ export function buildSearchTable(code: Float32Array): SearchTable {
   return { base, thresholds };
 }
 
+/**
+ * The same table with one 32-bit entry per bucket, for the native kernel (one gather per lookup):
+ * bits 0-7 base code, bit 8 whether the bucket holds a threshold, bits 16-31 that threshold's position
+ * in the bucket in value order (the low 16 bits of its pattern; complemented for negative floats, whose
+ * patterns grow as values fall). code(x) = base + (has && valuePos(x) >= pos ? 1 : 0), NaN -> 0.
+ */
+export function packSearchTable(t: SearchTable): Uint32Array {
+  const out = new Uint32Array(TABLE_LENGTH);
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (let idx = 0; idx < TABLE_LENGTH; idx++) {
+    const sign = idx >= BUCKETS_PER_SIGN ? 1 : 0;
+    const row = (idx % BUCKETS_PER_SIGN) >> MANTISSA_BITS;
+    const m = idx & ((1 << MANTISSA_BITS) - 1);
+    const key = (sign << 15) | ((row + E_MIN) << MANTISSA_BITS) | m; // the top 16 bits of the bucket's floats
+    const b = t.base[idx];
+    let entry = b;
+    if (b < 255) {
+      f[0] = t.thresholds[b + 1];
+      if (u[0] >>> 16 === key && row > 0 && row < E_MAX - E_MIN) {
+        const low = u[0] & 0xffff;
+        entry |= (1 << 8) | ((sign ? 0xffff - low : low) << 16);
+      }
+    }
+    out[idx] = entry >>> 0;
+  }
+  return out;
+}
+
 /** One lookup; `bits` is the float32 bit pattern of x. Same answer as quantizeCodeTree(code, x). */
 export function lookupCode(t: SearchTable, x: number, bits: number): number {
   if (x !== x) return 0;

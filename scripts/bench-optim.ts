@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const info = nativeKernelInfo();
   const started = performance.now();
   console.log(`bench:optim — ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
-  console.log(`native kernel: ${info ? `${info.threads} threads, ${info.simd ? 'AVX2' : 'scalar'}` : 'not available (fused JS only)'}; 8-bit block size ${BLOCK}`);
+  console.log(`native kernel: ${info ? `${info.threads} threads, ${info.simd}` : 'not available (fused JS only)'}; 8-bit block size ${BLOCK}`);
   const triad = triadGBs();
   const floorNs = 16 / triad.gbs; // 16 bytes per parameter at GB/s = ns per parameter
   console.log(`triad: ${fmt(triad.gbs, 1)} GB/s (${triad.how}) -> 8-bit Adam floor ${fmt(floorNs, 3)} ns/param (16 B/param)\n`);

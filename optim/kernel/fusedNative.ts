@@ -5,7 +5,7 @@ import type { OptimNative } from '../../native/optimKernels.ts';
 import type { StepScalars } from '../algorithms.ts';
 import { SIGNED_DYNAMIC_MAP, UNSIGNED_DYNAMIC_MAP } from '../maps.ts';
 import { numBlocks } from '../quantize.ts';
-import { E_MAX, E_MIN } from '../search.ts';
+import { E_MAX, E_MIN, packSearchTable } from '../search.ts';
 import { referenceArrayKernel } from './reference.ts';
 import { searchTables } from './fusedJs.ts';
 import type { ArrayKernel } from './types.ts';
@@ -24,10 +24,8 @@ export function initNative(native: OptimNative): void {
   native.init({
     q1: SIGNED_DYNAMIC_MAP,
     q2: UNSIGNED_DYNAMIC_MAP,
-    base1: signed.base,
-    thr1: signed.thresholds,
-    base2: unsigned.base,
-    thr2: unsigned.thresholds,
+    table1: packSearchTable(signed),
+    table2: packSearchTable(unsigned),
     eMin: E_MIN,
     eMax: E_MAX,
   });
@@ -56,7 +54,7 @@ export function nativeArrayKernel(): ArrayKernel | null {
 }
 
 /** Thread count and SIMD use of the native kernel, for logs and the benchmark; null without the addon. */
-export function nativeKernelInfo(): { threads: number; simd: boolean } | null {
+export function nativeKernelInfo(): { threads: number; simd: 'avx512' | 'avx2' | 'scalar' } | null {
   const native = nativeArrayKernel() && optimNative();
   return native ? { threads: native.threads(), simd: native.simd() } : null;
 }

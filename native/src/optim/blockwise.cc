@@ -4,9 +4,9 @@
 // Exactness: every operation is an IEEE float32 operation in the CUDA source's order (docs/8bit-optimizers.md
 // §1c), compiled with -ffp-contract=off (no FMA) and without fast-math, so results are bit-identical to the
 // TypeScript reference. Per-step scalars (bias corrections, powf) are computed once in TypeScript and passed
-// in. The nearest-code search uses the tables built in TypeScript from the reference's 7-probe tree
-// (optim/search.ts: a bucket's base code plus one threshold per code, both small enough for L1), handed
-// over once by optimInit. The AVX2 paths do the same operations 8 lanes at a time; OCTET_NATIVE_SIMD=0
+// in. The nearest-code search uses the table built in TypeScript from the reference's 7-probe tree
+// (optim/search.ts packSearchTable: one 32-bit entry per bucket of floats, 32 KiB, so one L1 gather per
+// lookup), handed over once by optimInit. The AVX2 paths do the same operations 8 lanes at a time; OCTET_NATIVE_SIMD=0
 // forces the scalar paths (the tests compare both).
 #if defined(__GNUC__) && !defined(__clang__)
 // sqrtf without the errno call path, so it vectorizes; the results are the same correctly rounded roots
@@ -46,8 +46,9 @@ struct Scalars {
 constexpr int kScalarCount = 12;
 
 struct Table {
-  std::vector<uint8_t> base;  // code of each bucket's smallest value (+4 bytes so 32-bit gathers stay inside)
-  float thr[257];             // thr[k]: smallest float with code >= k; thr[256] = NaN
+  // per bucket (sign, exponent clamped to eMin..eMax, 7 mantissa bits): bits 0-7 base code, bit 8 "holds a
+  // threshold", bits 16-31 the threshold's position in the bucket in value order (see packSearchTable)
+  std::vector<uint32_t> entries;
 };
 
 struct State {
@@ -56,7 +57,7 @@ struct State {
   Table t1, t2;
   int eMin = 96, eMax = 127;  // exponent window of the bucket table (7 mantissa bits per bucket)
   bool ready = false;
-  bool simd = true;
+  int simd = 2;  // 0 scalar, 1 AVX2, 2 AVX-512 (each only where compiled in)
 };
 State g_state;
 
@@ -189,26 +190,46 @@ inline uint8_t lookup(const Table& t, float x) {
   const uint32_t bits = bitsOf(x);
   int e = static_cast<int>((bits >> 23) & 0xff);
   e = e < g_state.eMin ? g_state.eMin : e > g_state.eMax ? g_state.eMax : e;
-  const uint32_t idx = ((bits >> 31) << 12) + (static_cast<uint32_t>(e - g_state.eMin) << 7) + ((bits >> 16) & 127);
-  const uint8_t b = t.base[idx];
-  return static_cast<uint8_t>(x >= t.thr[b + 1] ? b + 1 : b);
+  const uint32_t entry = t.entries[((bits >> 31) << 12) + (static_cast<uint32_t>(e - g_state.eMin) << 7) + ((bits >> 16) & 127)];
+  const uint32_t pos = (bits >> 31) ? 0xffff - (bits & 0xffff) : (bits & 0xffff);
+  return static_cast<uint8_t>((entry & 0xff) + (((entry >> 8) & 1) && pos >= (entry >> 16) ? 1 : 0));
 }
 
 #if defined(__AVX2__)
-// 8 lanes of lookup(): bucket index from the bits, gather the base code (bytes, 32-bit gather + mask),
-// gather the threshold of base + 1, add the comparison, NaN -> 0.
+// 8 lanes of lookup(): bucket index from the bits, one gather, compare the position, NaN -> 0.
 inline __m256i lookup8(const Table& t, __m256 x) {
   const __m256i bits = _mm256_castps_si256(x);
+  const __m256i lo16 = _mm256_set1_epi32(0xffff);
   __m256i e = _mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xff));
   e = _mm256_min_epi32(_mm256_max_epi32(e, _mm256_set1_epi32(g_state.eMin)), _mm256_set1_epi32(g_state.eMax));
   const __m256i idx = _mm256_add_epi32(
       _mm256_add_epi32(_mm256_slli_epi32(_mm256_srli_epi32(bits, 31), 12), _mm256_slli_epi32(_mm256_sub_epi32(e, _mm256_set1_epi32(g_state.eMin)), 7)),
       _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(127)));
-  const __m256i b = _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(t.base.data()), idx, 1), _mm256_set1_epi32(0xff));
-  const __m256 thr = _mm256_i32gather_ps(t.thr + 1, b, 4);
-  const __m256i ge = _mm256_castps_si256(_mm256_cmp_ps(x, thr, _CMP_GE_OQ));  // -1 where x >= thr (never for NaN)
-  const __m256i ordered = _mm256_castps_si256(_mm256_cmp_ps(x, x, _CMP_ORD_Q));
-  return _mm256_and_si256(_mm256_sub_epi32(b, ge), ordered);
+  const __m256i entry = _mm256_i32gather_epi32(reinterpret_cast<const int*>(t.entries.data()), idx, 4);
+  const __m256i pos = _mm256_xor_si256(_mm256_and_si256(bits, lo16), _mm256_and_si256(_mm256_srai_epi32(bits, 31), lo16));
+  const __m256i atOrPast = _mm256_cmpgt_epi32(pos, _mm256_sub_epi32(_mm256_srli_epi32(entry, 16), _mm256_set1_epi32(1)));
+  const __m256i has = _mm256_cmpeq_epi32(_mm256_and_si256(entry, _mm256_set1_epi32(0x100)), _mm256_set1_epi32(0x100));
+  const __m256i code = _mm256_sub_epi32(_mm256_and_si256(entry, _mm256_set1_epi32(0xff)), _mm256_and_si256(atOrPast, has));
+  return _mm256_and_si256(code, _mm256_castps_si256(_mm256_cmp_ps(x, x, _CMP_ORD_Q)));
+}
+#endif
+
+#if defined(__AVX512F__)
+// 16 lanes of lookup(), the same operations with mask registers.
+inline __m512i lookup16(const Table& t, __m512 x) {
+  const __m512i bits = _mm512_castps_si512(x);
+  const __m512i lo16 = _mm512_set1_epi32(0xffff);
+  __m512i e = _mm512_and_si512(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(0xff));
+  e = _mm512_min_epi32(_mm512_max_epi32(e, _mm512_set1_epi32(g_state.eMin)), _mm512_set1_epi32(g_state.eMax));
+  const __m512i idx = _mm512_add_epi32(
+      _mm512_add_epi32(_mm512_slli_epi32(_mm512_srli_epi32(bits, 31), 12), _mm512_slli_epi32(_mm512_sub_epi32(e, _mm512_set1_epi32(g_state.eMin)), 7)),
+      _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(127)));
+  const __m512i entry = _mm512_i32gather_epi32(idx, reinterpret_cast<const int*>(t.entries.data()), 4);
+  const __m512i pos = _mm512_xor_si512(_mm512_and_si512(bits, lo16), _mm512_and_si512(_mm512_srai_epi32(bits, 31), lo16));
+  const __mmask16 inc = _mm512_cmpge_epi32_mask(pos, _mm512_srli_epi32(entry, 16)) & _mm512_test_epi32_mask(entry, _mm512_set1_epi32(0x100));
+  __m512i code = _mm512_and_si512(entry, _mm512_set1_epi32(0xff));
+  code = _mm512_mask_add_epi32(code, inc, code, _mm512_set1_epi32(1));
+  return _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(x, x, _CMP_ORD_Q), code);
 }
 #endif
 
@@ -221,8 +242,25 @@ inline uint8_t signFix(uint8_t c, float s) {
 
 void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
   int64_t j = 0;
+#if defined(__AVX512F__)
+  if (g_state.simd >= 2) {
+    const __m512 am = _mm512_set1_ps(absmax);
+    const __m512i one = _mm512_set1_epi32(1);
+    for (; j + 16 <= len; j += 16) {
+      const __m512 sv = _mm512_loadu_ps(s + j);
+      __m512i c = lookup16(g_state.t1, _mm512_div_ps(sv, am));
+      const __mmask16 codeNeg = _mm512_cmplt_epi32_mask(c, _mm512_set1_epi32(127));
+      const __mmask16 sNeg = _mm512_cmplt_epi32_mask(_mm512_castps_si512(sv), _mm512_setzero_si512());  // sign bit
+      const __mmask16 flip = codeNeg ^ sNeg;
+      const __mmask16 sPos = _mm512_cmp_ps_mask(sv, _mm512_setzero_ps(), _CMP_GT_OQ);
+      c = _mm512_mask_add_epi32(c, flip & sPos, c, one);
+      c = _mm512_mask_sub_epi32(c, flip & static_cast<__mmask16>(~sPos), c, one);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(c));  // low bytes: wraps like unsigned char
+    }
+  }
+#endif
 #if defined(__AVX2__)
-  if (g_state.simd) {
+  if (g_state.simd >= 1) {
     const __m256 am = _mm256_set1_ps(absmax);
     const __m256i ff = _mm256_set1_epi32(0xff);
     const __m256i c127 = _mm256_set1_epi32(127);
@@ -255,8 +293,17 @@ void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, floa
 
 void requantUnsigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
   int64_t j = 0;
+#if defined(__AVX512F__)
+  if (g_state.simd >= 2) {
+    const __m512 am = _mm512_set1_ps(absmax);
+    for (; j + 16 <= len; j += 16) {
+      const __m512i c = lookup16(g_state.t2, _mm512_div_ps(_mm512_loadu_ps(s + j), am));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(c));
+    }
+  }
+#endif
 #if defined(__AVX2__)
-  if (g_state.simd) {
+  if (g_state.simd >= 1) {
     const __m256 am = _mm256_set1_ps(absmax);
     const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
                                                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
@@ -318,8 +365,43 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
   const bool decay = sc.weightDecay > 0.0f;
   float max1 = -FLT_MAX, max2 = -FLT_MAX;
   int64_t j = 0;
+#if defined(__AVX512F__)
+  if (g_state.simd >= 2) {
+    const __m512 vAm1 = _mm512_set1_ps(am1), vAm2 = _mm512_set1_ps(am2);
+    const __m512 vB1 = _mm512_set1_ps(sc.beta1), vB2 = _mm512_set1_ps(sc.beta2);
+    const __m512 vOmb1 = _mm512_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm512_set1_ps(sc.oneMinusBeta2);
+    const __m512 vGn = _mm512_set1_ps(sc.gnormScale), vStep = _mm512_set1_ps(sc.stepSize);
+    const __m512 vEps = _mm512_set1_ps(sc.epsC2), vDecay = _mm512_set1_ps(sc.decayFactor);
+    const __m512 zero = _mm512_setzero_ps();
+    const __m512i absMask = _mm512_set1_epi32(0x7fffffff);
+    __m512 vMax1 = _mm512_set1_ps(-FLT_MAX), vMax2 = _mm512_set1_ps(-FLT_MAX);
+    for (; j + 16 <= len; j += 16) {
+      const __m512 g = _mm512_loadu_ps(G + j);
+      const __mmask16 finite = _mm512_cmp_ps_mask(_mm512_sub_ps(g, g), zero, _CMP_EQ_OQ);
+      const __m512 gv = _mm512_mul_ps(_mm512_maskz_mov_ps(finite, g), vGn);
+      const __m512i i1 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C1 + j)));
+      const __m512i i2 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C2 + j)));
+      __m512 v = _mm512_mul_ps(_mm512_i32gather_ps(i2, g_state.q2, 4), vAm2);
+      v = _mm512_add_ps(_mm512_mul_ps(v, vB2), _mm512_mul_ps(_mm512_mul_ps(vOmb2, gv), gv));
+      __m512 m = _mm512_mul_ps(_mm512_i32gather_ps(i1, g_state.q1, 4), vAm1);
+      m = _mm512_add_ps(_mm512_mul_ps(m, vB1), _mm512_mul_ps(vOmb1, gv));
+      m = _mm512_maskz_mov_ps(finite, m);
+      v = _mm512_maskz_mov_ps(finite, v);
+      _mm512_storeu_ps(s1 + j, m);
+      _mm512_storeu_ps(s2 + j, v);
+      vMax1 = _mm512_max_ps(_mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(m), absMask)), vMax1);
+      vMax2 = _mm512_max_ps(_mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(v), absMask)), vMax2);
+      const __m512 p = _mm512_loadu_ps(P + j);
+      __m512 pn = _mm512_add_ps(p, _mm512_mul_ps(vStep, _mm512_div_ps(m, _mm512_add_ps(_mm512_sqrt_ps(v), vEps))));
+      if (decay) pn = _mm512_mul_ps(pn, vDecay);
+      _mm512_storeu_ps(P + j, _mm512_mask_mov_ps(p, finite, pn));
+    }
+    max1 = _mm512_reduce_max_ps(vMax1);
+    max2 = _mm512_reduce_max_ps(vMax2);
+  }
+#endif
 #if defined(__AVX2__)
-  if (g_state.simd) {
+  if (g_state.simd >= 1) {
     const __m256 vAm1 = _mm256_set1_ps(am1), vAm2 = _mm256_set1_ps(am2);
     const __m256 vB1 = _mm256_set1_ps(sc.beta1), vB2 = _mm256_set1_ps(sc.beta2);
     const __m256 vOmb1 = _mm256_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm256_set1_ps(sc.oneMinusBeta2);
@@ -349,8 +431,9 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
       if (decay) pn = _mm256_mul_ps(pn, vDecay);
       _mm256_storeu_ps(P + j, _mm256_blendv_ps(p, pn, finite));
     }
-    max1 = hmax(vMax1);
-    max2 = hmax(vMax2);
+    const float m1 = hmax(vMax1), m2 = hmax(vMax2);
+    if (m1 > max1) max1 = m1;
+    if (m2 > max2) max2 = m2;
   }
 #endif
   for (; j < len; j++) {
@@ -549,30 +632,27 @@ bool readScalars(const Napi::Value& v, Scalars* out) {
   return true;
 }
 
-bool readTable(const Napi::Value& base, const Napi::Value& thr, size_t baseLen, Table* t) {
-  uint8_t* b;
-  float* th;
-  size_t nb, nt;
-  if (!typed(base, &b, &nb) || !typed(thr, &th, &nt) || nb != baseLen + 4 || nt != 257) return false;
-  t->base.assign(b, b + nb);
-  std::memcpy(t->thr, th, sizeof(t->thr));
+bool readTable(const Napi::Value& v, size_t length, Table* t) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) return false;
+  auto arr = v.As<Napi::Uint32Array>();
+  if (arr.ElementLength() != length) return false;
+  t->entries.assign(arr.Data(), arr.Data() + length);
   return true;
 }
 
-// optimInit(q1, q2, base1, thr1, base2, thr2, eMin, eMax)
+// optimInit(q1, q2, table1, table2, eMin, eMax)
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   float *q1, *q2;
   size_t l1, l2;
-  if (info.Length() < 8 || !typed(info[0], &q1, &l1) || !typed(info[1], &q2, &l2) || l1 != 256 || l2 != 256)
-    return fail(env, "optimInit(q1, q2, base1, thr1, base2, thr2, eMin, eMax): bad maps");
-  const int eMin = info[6].As<Napi::Number>().Int32Value();
-  const int eMax = info[7].As<Napi::Number>().Int32Value();
+  if (info.Length() < 6 || !typed(info[0], &q1, &l1) || !typed(info[1], &q2, &l2) || l1 != 256 || l2 != 256)
+    return fail(env, "optimInit(q1, q2, table1, table2, eMin, eMax): bad maps");
+  const int eMin = info[4].As<Napi::Number>().Int32Value();
+  const int eMax = info[5].As<Napi::Number>().Int32Value();
   if (eMax - eMin + 1 != 32 || eMin < 1 || eMax > 254) return fail(env, "optimInit: the table must cover 32 exponents");
-  const size_t baseLen = size_t(2) << 12;  // 2 signs x 32 exponents x 128 mantissa buckets
   Table t1, t2;
-  if (!readTable(info[2], info[3], baseLen, &t1) || !readTable(info[4], info[5], baseLen, &t2))
-    return fail(env, "optimInit: bad tables (base: Uint8Array(8196), thresholds: Float32Array(257))");
+  const size_t length = size_t(2) << 12;  // 2 signs x 32 exponents x 128 mantissa buckets
+  if (!readTable(info[2], length, &t1) || !readTable(info[3], length, &t2)) return fail(env, "optimInit: tables must be Uint32Array(8192)");
   for (int c = 0; c < 256; c++) {
     if ((q1[c] < 0.0f) != (c < 127) || (c == 127 && std::signbit(q1[c])))
       return fail(env, "optimInit: the signed map must have negatives at 0..126 and +0 at 127");
@@ -584,7 +664,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   g_state.eMin = eMin;
   g_state.eMax = eMax;
   const char* simd = std::getenv("OCTET_NATIVE_SIMD");
-  g_state.simd = !(simd && std::strcmp(simd, "0") == 0);
+  g_state.simd = !simd ? 2 : (std::strcmp(simd, "0") == 0 || std::strcmp(simd, "scalar") == 0) ? 0 : std::strcmp(simd, "avx2") == 0 ? 1 : 2;
   g_state.ready = true;
   return env.Undefined();
 }
@@ -695,11 +775,14 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Simd(const Napi::CallbackInfo& info) {
+  const char* level = "scalar";
 #if defined(__AVX2__)
-  return Napi::Boolean::New(info.Env(), g_state.simd);
-#else
-  return Napi::Boolean::New(info.Env(), false);
+  if (g_state.simd >= 1) level = "avx2";
 #endif
+#if defined(__AVX512F__)
+  if (g_state.simd >= 2) level = "avx512";
+#endif
+  return Napi::String::New(info.Env(), level);
 }
 
 octet::Registration reg([](Napi::Env env, Napi::Object exports) {
