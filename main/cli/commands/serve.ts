@@ -32,7 +32,7 @@ export function register(program: Command): void {
     const { UserError } = await import('../errors.ts');
     const { ensureRendererBuilt, RendererBuildError } = await import('../../server/rendererBuild.ts');
     const { startStudioServer, ServerConfigError } = await import('../../server/server.ts');
-    const { isLoopbackHost } = await import('../../server/hostCheck.ts');
+    const { isLoopbackHost, isWildcardHost } = await import('../../server/hostCheck.ts');
     const { generateToken } = await import('../../server/token.ts');
     const { createStudioService } = await import('../../service/createStudioService.ts');
 
@@ -60,6 +60,14 @@ export function register(program: Command): void {
     }
 
     process.stdout.write(`Octet Studio is serving ${server.url}\n`);
+    if (isWildcardHost(opts.host)) {
+      const { networkInterfaces, hostname } = await import('node:os');
+      const addrs = Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && !a.internal && a.family === 'IPv4')
+        .map((a) => `http://${a?.address}:${server.port}/`);
+      process.stdout.write(`Also reachable as http://${hostname()}:${server.port}/${addrs.length ? ` and ${addrs.join(', ')}` : ''}\n`);
+    }
     if (token) {
       process.stdout.write(`Access token: ${token}\n`);
       process.stdout.write(`Open ${server.url}?token=${encodeURIComponent(token)} (the page asks for the token otherwise)\n`);
