@@ -17,7 +17,11 @@ const PickOptionsSchema = z.strictObject({
 /** Only the main frame of one of our windows, showing our own page, may call in. */
 export function isTrustedFrame(frame: WebFrameMain | null | undefined): boolean {
   if (!frame || !isAppUrl(frame.url)) return false;
-  return BrowserWindow.getAllWindows().some((w) => !w.isDestroyed() && w.webContents.mainFrame === frame);
+  return BrowserWindow.getAllWindows().some((w) => {
+    if (w.isDestroyed()) return false;
+    const main = w.webContents.mainFrame;
+    return main.processId === frame.processId && main.routingId === frame.routingId;
+  });
 }
 
 const untrusted: CallReply = { kind: 'error', id: 0, error: { name: 'ForbiddenError', message: 'IPC from a frame that is not the Octet Studio page' } };
