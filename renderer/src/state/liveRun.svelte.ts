@@ -96,6 +96,7 @@ export class LiveRun {
           break;
         case 'status':
           if (this.detail) this.detail = { ...this.detail, status: ev.status, error: ev.error };
+          if (ev.status !== 'running') this.progress = null;
           refresh = true;
           break;
         case 'checkpoint':
