@@ -1,6 +1,6 @@
 // Starts `octet serve` as a child process on a free localhost port with its own data dir and DB.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths.ts';
@@ -14,6 +14,7 @@ export interface ServeProcess {
 }
 
 export async function startServe(opts: { args?: string[]; dataDir?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+  const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'octet-e2e-'));
   const dbPath = join(dataDir, 'octet.db');
   const child: ChildProcess = spawn(process.execPath, ['bin/octet.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--db', dbPath, ...(opts.args ?? [])], {
@@ -48,11 +49,13 @@ export async function startServe(opts: { args?: string[]; dataDir?: string; time
     dbPath,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      await exited;
-      clearTimeout(t);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        await exited;
+        clearTimeout(t);
+      }
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 // The two ways the same specs reach the studio: Chromium against `octet serve`, or the Electron app.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core';
@@ -84,6 +84,7 @@ export async function launchElectronTarget(): Promise<StudioTarget> {
     pageErrors,
     async close() {
       await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
