@@ -4,7 +4,7 @@ export { MetricWriter, type MetricWriterOptions } from './metricWriter.ts';
 export { RunNotFoundError } from './errors.ts';
 export { processAlive } from './processAlive.ts';
 export { seriesName, SPARKLINE_POINTS, type ProgressUpdate, type Batch } from './metricsRepo.ts';
-export { RunQuerySchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type SearchMode } from './runQueries.ts';
+export { RunQuerySchema, InvalidQueryError, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type SearchMode } from './runQueries.ts';
 export { DEFAULT_MAX_POINTS } from './seriesQueries.ts';
 export { loadMigrations, migrate, MIGRATIONS_DIR, type Migration } from './migrate.ts';
 export type { OpenOptions } from './openDatabase.ts';

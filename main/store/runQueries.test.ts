@@ -115,8 +115,9 @@ describe('listRuns', () => {
   });
 
   it('rejects a malformed query with the field named', () => {
-    expect(() => store.listRuns({ sort: 'loss' as never })).toThrow(/sort/);
-    expect(() => store.listRuns({ limit: -1 })).toThrow(/limit/);
+    expect(() => store.listRuns({ sort: 'loss' as never })).toThrow(/^sort: Invalid option: expected one of "createdAt"\|"name"/);
+    expect(() => store.listRuns({ limit: -1 })).toThrow(/^limit: /);
+    expect(() => store.listRuns({ status: ['done' as never] })).toThrow(/^status\.0: /);
   });
 });
 

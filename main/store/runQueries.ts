@@ -39,6 +39,10 @@ const SORT_SQL: Record<RunSortKey, { expr: string; nullable: boolean }> = {
 
 export type SearchMode = 'fts' | 'like';
 
+export class InvalidQueryError extends Error {
+  override name = 'InvalidQuery';
+}
+
 /** Splits a search box's text into terms; quotes group words ("bert large"). */
 export function searchTerms(text: string): string[] {
   const out: string[] = [];
@@ -57,18 +61,29 @@ interface Where {
   params: unknown[];
 }
 
-function searchClauses(terms: string[], mode: SearchMode, where: Where): void {
+/** Ids of runs with `term` in name, model, dataset, notes or a tag (a scan: for short terms and the LIKE mode). */
+function likeIds(db: Database.Database, term: string): number[] {
+  const rows = stmt(
+    db,
+    `SELECT r.id FROM runs r WHERE r.name LIKE @p ESCAPE '\\' OR r.model LIKE @p ESCAPE '\\' OR r.dataset LIKE @p ESCAPE '\\' OR r.notes LIKE @p ESCAPE '\\'
+       OR r.id IN (SELECT rt.run_id FROM run_tags rt JOIN tags t ON t.id = rt.tag_id WHERE t.name LIKE @p ESCAPE '\\')`,
+  )
+    .raw(true)
+    .all({ p: likePattern(term) }) as [number][];
+  return rows.map((r) => r[0]);
+}
+
+function searchClauses(db: Database.Database, terms: string[], mode: SearchMode, where: Where): void {
+  // A LIKE scan runs once here, not once for the page and again for the count.
   const likeOne = (term: string): void => {
-    where.sql.push(`(r.name LIKE ? ESCAPE '\\' OR r.model LIKE ? ESCAPE '\\' OR r.dataset LIKE ? ESCAPE '\\' OR r.notes LIKE ? ESCAPE '\\'
-      OR EXISTS (SELECT 1 FROM run_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.run_id = r.id AND t.name LIKE ? ESCAPE '\\'))`);
-    const p = likePattern(term);
-    where.params.push(p, p, p, p, p);
+    where.sql.push('+r.id IN (SELECT value FROM json_each(?))');
+    where.params.push(JSON.stringify(likeIds(db, term)));
   };
   if (mode === 'like') {
     terms.forEach(likeOne);
     return;
   }
-  // Trigram FTS needs 3+ characters per term; shorter terms use LIKE (a scan, but rare and small).
+  // Trigram FTS needs 3+ characters per term; shorter terms use LIKE.
   const long = terms.filter((t) => [...t].length >= 3);
   const short = terms.filter((t) => [...t].length < 3);
   if (long.length) {
@@ -82,7 +97,7 @@ function searchClauses(terms: string[], mode: SearchMode, where: Where): void {
   short.forEach(likeOne);
 }
 
-function buildWhere(q: RunQuery, mode: SearchMode): Where {
+function buildWhere(db: Database.Database, q: RunQuery, mode: SearchMode): Where {
   const where: Where = { sql: [], params: [] };
   const inList = (col: string, values: readonly string[] | undefined): void => {
     if (!values?.length) return;
@@ -97,18 +112,22 @@ function buildWhere(q: RunQuery, mode: SearchMode): Where {
     where.params.push(q.tag.trim());
   }
   const terms = searchTerms(q.search ?? '');
-  if (terms.length) searchClauses(terms, mode, where);
+  if (terms.length) searchClauses(db, terms, mode, where);
   return where;
 }
 
 export function listRuns(db: Database.Database, query: RunQuery, opts: { searchMode?: SearchMode } = {}): Page<RunSummary> {
-  const q = RunQuerySchema.parse(query);
+  const parsed = RunQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new InvalidQueryError(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  }
+  const q = parsed.data;
   const offset = q.offset ?? 0;
   const limit = Math.min(q.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const sortKey = q.sort ?? 'createdAt';
   const order = (q.order ?? (sortKey === 'name' || sortKey === 'model' || sortKey === 'optimizer' || sortKey === 'status' ? 'asc' : 'desc')).toUpperCase();
   const { expr, nullable } = SORT_SQL[sortKey];
-  const where = buildWhere(q, opts.searchMode ?? 'fts');
+  const where = buildWhere(db, q, opts.searchMode ?? 'fts');
   const whereSql = where.sql.length ? `WHERE ${where.sql.join(' AND ')}` : '';
   // Runs without a value (no evaluation yet, no measurement) go last in both directions.
   const nullsLast = nullable && order === 'ASC' ? ` NULLS LAST` : '';
