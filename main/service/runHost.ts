@@ -100,7 +100,7 @@ export class RunHost {
     if (!LIVE.includes(status)) return;
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const hint = signal === 'SIGKILL' ? ' (out of memory, or killed)' : '';
-    const error = `the trainer process ${how}${hint}; resume from the last checkpoint with \`octet resume ${id}\``;
+    const error = `the trainer process ${how}${hint}; resume it from its last checkpoint (Resume in the app, or \`octet resume ${id}\`)`;
     this.store.updateRun(id, { status: 'crashed', error, pid: null, finishedAt: Date.now() });
     this.bus.emit({ type: 'status', runId: id, status: 'crashed', error });
   }
