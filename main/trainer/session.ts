@@ -243,6 +243,8 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
         { step, epoch: epochAt(), split: 'train', name: 'loss', value: loss, time: now },
         { step, epoch: epochAt(), split: 'train', name: 'lr', value: lr, time: now },
         { step, epoch: epochAt(), split: 'train', name: 'grad_norm', value: clipped.norm, time: now },
+        // as a curve too, so charts can put runs with other batch sizes on an epoch axis
+        { step, epoch: epochAt(), split: 'train', name: 'epoch', value: epochAt(), time: now },
       ]);
       writer.progress({ step, epoch: epochAt(), totalSteps, durationMs: elapsed() });
       if (now - lastProgress > 250 || step === totalSteps) {
