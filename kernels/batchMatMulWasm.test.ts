@@ -82,17 +82,33 @@ describe('BatchMatMul on wasm', () => {
     }
   });
 
-  it('picks the plan that moves fewer elements', () => {
-    expect(chooseMatMulPlan([128, 1024], [4096, 1024], false, true)).toBe('swap'); // transpose x and C, not W
-    expect(chooseMatMulPlan([16, 128, 64], [16, 128, 64], false, true)).toBe('materialize'); // transpose k
-    expect(chooseMatMulPlan([128, 4096], [128, 1024], true, false)).toBe('materialize'); // transpose dy
-    expect(chooseMatMulPlan([1, 4, 6], [3, 5, 6], false, true)).toBe('materialize'); // broadcasting: never swap
+  it('picks the plan that moves fewer elements, and less memory for huge operands', () => {
+    expect(chooseMatMulPlan([128, 1024], [4096, 1024], false, true)).toBe('swap'); // x @ W^T: transpose x and C, not W
+    expect(chooseMatMulPlan([128, 4096], [128, 1024], true, false)).toBe('direct'); // dy^T @ x: transpose dy
+    expect(chooseMatMulPlan([128, 4096], [4096, 1024], false, false)).toBe('direct'); // dy @ W: copy W (never cache it)
+    expect(chooseMatMulPlan([128, 250112], [250112, 768], false, false)).toBe('swap'); // lm_head dx: 1 transient copy, not 2
+    expect(chooseMatMulPlan([16, 128, 64], [16, 128, 64], false, true)).toBe('stock'); // batched: the stock loop
+    expect(chooseMatMulPlan([1, 4, 6], [3, 5, 6], false, true)).toBe('stock');
+  });
+
+  it.each([[false, false], [true, false], [false, true], [true, true]])('un-batched, transposeA %s transposeB %s, both plans agree with the reference', async (tA, tB) => {
+    await setupBackend('wasm');
+    const r = rng(99);
+    for (const [m, k, n] of [[3, 5, 200], [200, 5, 3], [1, 7, 1]]) {
+      const aShape = tA ? [k, m] : [m, k];
+      const bShape = tB ? [n, k] : [k, n];
+      const a = Float32Array.from({ length: m * k }, r);
+      const b = Float32Array.from({ length: k * n }, r);
+      const c = tf.matMul(tf.tensor2d(a, aShape as [number, number]), tf.tensor2d(b, bShape as [number, number]), tA, tB);
+      expectClose(await c.data(), reference(a, aShape, b, bShape, tA, tB).out);
+      tf.dispose(c);
+    }
   });
 
   it('registerOctetKernels is idempotent and keeps the stock setup', async () => {
     await setupBackend('wasm');
-    expect(registerOctetKernels('wasm').sort()).toEqual(['BatchMatMul', 'UnsortedSegmentSum']);
-    expect(registerOctetKernels('wasm').sort()).toEqual(['BatchMatMul', 'UnsortedSegmentSum']);
+    expect(registerOctetKernels('wasm').sort()).toEqual(['BatchMatMul', 'Identity', 'UnsortedSegmentSum']);
+    expect(registerOctetKernels('wasm').sort()).toEqual(['BatchMatMul', 'Identity', 'UnsortedSegmentSum']);
     const c = tf.matMul(tf.ones([2, 3]), tf.ones([4, 3]), false, true);
     expect(Array.from(await c.data())).toEqual(new Array(8).fill(3));
   });

@@ -1,8 +1,9 @@
 // Registers Octet's kernels on a TensorFlow.js backend, replacing the stock ones (kept, so that
 // unregisterOctetKernels can restore them). Idempotent; call after importing the backend package.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchMatMul, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Identity, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulWasmConfig } from './batchMatMulWasm.ts';
+import { identityWasm } from './identityWasm.ts';
 import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
 
 interface Provider {
@@ -16,6 +17,7 @@ const KERNELS: Record<string, Provider[]> = {
   wasm: [
     { kernelName: UnsortedSegmentSum, make: () => unsortedSegmentSumWasm },
     { kernelName: BatchMatMul, make: (stock) => (stock ? batchMatMulWasmConfig(stock) : null) },
+    { kernelName: Identity, make: () => identityWasm },
   ],
 };
 

@@ -24,9 +24,16 @@ it('finds the golden fixtures', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(2);
 });
 
-describe.each(['cpu', 'wasm'] as const)('golden fixtures on %s', (backend) => {
+// cpu twice: pure JS, and with its matrix products computed in the wasm module (the default).
+const configs = [
+  ['cpu (pure JS)', 'cpu', { wasmMatMul: false }],
+  ['cpu', 'cpu', { wasmMatMul: true }],
+  ['wasm', 'wasm', {}],
+] as const;
+
+describe.each(configs)('golden fixtures on %s', (_label, backend, options) => {
   beforeAll(async () => {
-    await setupBackend(backend);
+    await setupBackend(backend, options);
   });
 
   it.each(fixtures)('%s', async (dir) => {

@@ -1,21 +1,42 @@
 // Activations by transformers' ACT2FN name. "gelu" is the exact erf form (torch.nn.functional.gelu);
 // "gelu_new" / "gelu_pytorch_tanh" / "gelu_fast" are the tanh approximation (0.044715, sqrt(2/pi)).
+// Both GELUs have hand-written gradients that keep only their input for the backward pass (autodiff
+// of the composed ops would keep five intermediates of the FFN's widest activation per layer).
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationName } from '../config/activations.ts';
 
 const SQRT_HALF = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const GELU_TANH_K = 0.044715;
 
-export function geluErf(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1)));
-}
+type Unary = (x: tf.Tensor) => tf.Tensor;
 
-export function geluTanh(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+function withGrad(forward: Unary, derivative: Unary): Unary {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return { value: forward(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, derivative(saved[0])) };
   });
+  return (x) => f(x);
 }
+
+/** 0.5·x·(1 + erf(x/√2)); derivative Φ(x) + x·φ(x). */
+export const geluErf = withGrad(
+  (x) => tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1))),
+  (x) => tf.tidy(() => tf.add(tf.mul(tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1), 0.5), tf.mul(x, tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI)))),
+);
+
+/** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export const geluTanh = withGrad(
+  (x) => tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), GELU_TANH_K)), SQRT_2_OVER_PI)), 1))),
+  (x) => tf.tidy(() => {
+    const t = tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), GELU_TANH_K)), SQRT_2_OVER_PI));
+    const du = tf.mul(tf.add(tf.mul(tf.square(x), 3 * GELU_TANH_K), 1), SQRT_2_OVER_PI);
+    // 0.5·(1 + t) + 0.5·x·(1 − t²)·du
+    return tf.add(tf.mul(tf.add(t, 1), 0.5), tf.mul(tf.mul(tf.mul(x, 0.5), tf.sub(1, tf.square(t))), du));
+  }),
+);
 
 export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
   switch (name) {

@@ -28,12 +28,20 @@ export class Rng {
     s[0] = t ^ u ^ (u >>> 19);
     return (s[0] + 0.5) / 4294967296;
   }
+  /** Marsaglia's polar method: two normals per accepted pair, no trigonometry. */
   fillNormal(out: Float32Array, std: number): void {
     for (let i = 0; i < out.length; i += 2) {
-      const r = Math.sqrt(-2 * Math.log(this.uniform()));
-      const a = 2 * Math.PI * this.uniform();
-      out[i] = r * Math.cos(a) * std;
-      if (i + 1 < out.length) out[i + 1] = r * Math.sin(a) * std;
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = 2 * this.uniform() - 1;
+        v = 2 * this.uniform() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const m = Math.sqrt((-2 * Math.log(s)) / s) * std;
+      out[i] = u * m;
+      if (i + 1 < out.length) out[i + 1] = v * m;
     }
   }
   fillUniform(out: Float32Array, bound: number): void {
