@@ -203,3 +203,21 @@ describe('tf.Optimizer weights contract', () => {
     expect(() => opt.setLearningRate(NaN)).toThrow(/finite/);
   });
 });
+
+describe('backends', () => {
+  it('keeps training when the app switches from cpu to wasm mid-run (state is moved once)', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    const w = variable('switch/w', randn(5000, 1, 0.1), [5000]);
+    const opt = createOptimizer('adamw8bit', { blockSize: 256 });
+    opt.applyGradients({ 'switch/w': tf.onesLike(w) });
+    expect(await tf.setBackend('wasm')).toBe(true);
+    try {
+      tf.tidy(() => opt.applyGradients({ 'switch/w': tf.onesLike(w) }));
+      expect(opt.stateSummary()[0].step).toBe(2);
+      expect(w.dataSync().every((x) => Number.isFinite(x))).toBe(true);
+    } finally {
+      await tf.setBackend('cpu');
+      opt.dispose();
+    }
+  });
+});

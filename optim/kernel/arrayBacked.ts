@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepScalars } from '../algorithms.ts';
 import { codeBytes } from '../quantize.ts';
-import { ensurePrivate, inPlaceBackendName, liveView, readView } from './backendBuffers.ts';
+import { ensurePrivate, inPlaceBackendName, liveView, onCurrentBackend, readView } from './backendBuffers.ts';
 import type { ArrayKernel, KernelName, OptimKernel, SlotTensors } from './types.ts';
 
 export interface ArrayBackedOptions {
@@ -23,7 +23,16 @@ function replace(slot: SlotTensors, key: 's1' | 'a1' | 's2' | 'a2', t: tf.Tensor
   slot[key] = tf.keep(t);
 }
 
+/** State made on another backend (the app switched backends) is copied over once. */
+function ensureHere(slot: SlotTensors): void {
+  for (const key of ['s1', 'a1', 's2', 'a2'] as const) {
+    const t = slot[key];
+    if (t && !onCurrentBackend(t)) replace(slot, key, tf.tensor(t.dataSync().slice(), t.shape, t.dtype));
+  }
+}
+
 function inPlace(k: ArrayKernel, param: tf.Variable, grad: tf.Tensor, slot: SlotTensors, sc: StepScalars, B: number): void {
+  ensureHere(slot);
   ensurePrivate(param);
   // every view is taken after the last allocation: the wasm heap can move when it grows
   const g = readView(grad);

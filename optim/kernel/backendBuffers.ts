@@ -27,6 +27,10 @@ function dataBackend(t: tf.Tensor): unknown {
   return (tf.engine() as unknown as EngineLike).state.tensorInfo.get(t.dataId)?.backend;
 }
 
+export function onCurrentBackend(t: tf.Tensor): boolean {
+  return dataBackend(t) === tf.backend();
+}
+
 /** Live typed-array view of a tensor stored by the current cpu/wasm backend. */
 export function liveView<T extends Float32Array | Int32Array>(t: tf.Tensor, ctor: new (...a: never[]) => T): T {
   const backend = tf.backend();

@@ -561,7 +561,42 @@ void step32Range(const Args32& a, int64_t i0, int64_t i1) {
   switch (a.rule) {
     case ADAM: {
       float* __restrict S2 = a.s2;
-      for (int64_t i = i0; i < i1; i++) {
+      int64_t i = i0;
+#if defined(__AVX512F__)
+      if (g_state.simd >= 2) {
+        const __m512 vB1 = _mm512_set1_ps(sc.beta1), vB2 = _mm512_set1_ps(sc.beta2), vGn = _mm512_set1_ps(sc.gnormScale);
+        const __m512 vOmb1 = _mm512_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm512_set1_ps(sc.oneMinusBeta2);
+        const __m512 vStep = _mm512_set1_ps(sc.stepSize), vEps = _mm512_set1_ps(sc.epsC2), vDecay = _mm512_set1_ps(sc.decayFactor);
+        for (; i + 16 <= i1; i += 16) {
+          const __m512 gv = _mm512_mul_ps(_mm512_loadu_ps(G + i), vGn);
+          const __m512 m = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(S1 + i), vB1), _mm512_mul_ps(vOmb1, gv));
+          const __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(S2 + i), vB2), _mm512_mul_ps(vOmb2, _mm512_mul_ps(gv, gv)));
+          _mm512_storeu_ps(S1 + i, m);
+          _mm512_storeu_ps(S2 + i, v);
+          __m512 p = _mm512_add_ps(_mm512_loadu_ps(P + i), _mm512_mul_ps(vStep, _mm512_div_ps(m, _mm512_add_ps(_mm512_sqrt_ps(v), vEps))));
+          if (decay) p = _mm512_mul_ps(p, vDecay);
+          _mm512_storeu_ps(P + i, p);
+        }
+      }
+#endif
+#if defined(__AVX2__)
+      if (g_state.simd >= 1) {
+        const __m256 vB1 = _mm256_set1_ps(sc.beta1), vB2 = _mm256_set1_ps(sc.beta2), vGn = _mm256_set1_ps(sc.gnormScale);
+        const __m256 vOmb1 = _mm256_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm256_set1_ps(sc.oneMinusBeta2);
+        const __m256 vStep = _mm256_set1_ps(sc.stepSize), vEps = _mm256_set1_ps(sc.epsC2), vDecay = _mm256_set1_ps(sc.decayFactor);
+        for (; i + 8 <= i1; i += 8) {
+          const __m256 gv = _mm256_mul_ps(_mm256_loadu_ps(G + i), vGn);
+          const __m256 m = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(S1 + i), vB1), _mm256_mul_ps(vOmb1, gv));
+          const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(S2 + i), vB2), _mm256_mul_ps(vOmb2, _mm256_mul_ps(gv, gv)));
+          _mm256_storeu_ps(S1 + i, m);
+          _mm256_storeu_ps(S2 + i, v);
+          __m256 p = _mm256_add_ps(_mm256_loadu_ps(P + i), _mm256_mul_ps(vStep, _mm256_div_ps(m, _mm256_add_ps(_mm256_sqrt_ps(v), vEps))));
+          if (decay) p = _mm256_mul_ps(p, vDecay);
+          _mm256_storeu_ps(P + i, p);
+        }
+      }
+#endif
+      for (; i < i1; i++) {
         const float gv = G[i] * sc.gnormScale;
         const float m = S1[i] * sc.beta1 + sc.oneMinusBeta1 * gv;
         const float v = S2[i] * sc.beta2 + sc.oneMinusBeta2 * (gv * gv);
