@@ -1,7 +1,9 @@
 // Experiment-store benchmark: fills a temporary database with N runs × M steps of metrics through the
 // store's batched write path, then times the run browser's queries (p50/p95 over repetitions).
 // usage: npm run bench:store [-- --runs 10000 --steps 2000 --reps 40 --db path --keep]
+//        npm run bench:store -- --db path --queries-only   (time the queries of a kept database again)
 import { statSync, existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { OptimizerName } from '../common/optimizers.ts';
@@ -17,6 +19,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '40' },
     db: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'queries-only': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(args.runs);
@@ -84,7 +87,8 @@ let store = ExperimentStore.open(dbPath);
 const t0 = performance.now();
 let points = 0;
 let rows = 0;
-for (let r = 0; r < RUNS; r++) {
+const insert = !args['queries-only'];
+for (let r = 0; insert && r < RUNS; r++) {
   const [model, task, modelType] = pick(MODELS);
   const status = pick(STATUSES);
   const created = Date.UTC(2025, 0, 1) + r * 60_000 + Math.floor(rand() * 30_000);
@@ -133,7 +137,8 @@ store.close();
 store = ExperimentStore.open(dbPath); // fresh connection: checkpointed WAL, cold statement cache
 store.db.pragma('wal_checkpoint(TRUNCATE)');
 const dbSize = fileSize();
-console.log(`inserted ${points.toLocaleString('en')} metric points (${rows.toLocaleString('en')} rows) in ${insertS.toFixed(1)} s: ${Math.round(points / insertS).toLocaleString('en')} points/s; database ${fmtBytes(dbSize)} (${(dbSize / points).toFixed(1)} bytes/point)`);
+if (!insert) console.log(`queries only, on an existing database of ${fmtBytes(dbSize)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+else console.log(`inserted ${points.toLocaleString('en')} metric points (${rows.toLocaleString('en')} rows) in ${insertS.toFixed(1)} s: ${Math.round(points / insertS).toLocaleString('en')} points/s; database ${fmtBytes(dbSize)} (${(dbSize / points).toFixed(1)} bytes/point)`);
 
 const results: [string, { p50: number; p95: number }][] = [];
 const bench = (label: string, fn: () => unknown): void => {
@@ -167,7 +172,8 @@ bench('one run: system samples (100)', () => store.getSystemSamples(runIds[ri++ 
 store.close();
 
 console.log('\nMarkdown:\n');
-console.log(`Inserted ${RUNS.toLocaleString('en')} runs × ${STEPS.toLocaleString('en')} steps = ${points.toLocaleString('en')} metric points in ${insertS.toFixed(0)} s (${Math.round(points / insertS).toLocaleString('en')} points/s); database ${fmtBytes(dbSize)}.\n`);
+if (insert) console.log(`Inserted ${RUNS.toLocaleString('en')} runs × ${STEPS.toLocaleString('en')} steps = ${points.toLocaleString('en')} metric points in ${insertS.toFixed(0)} s (${Math.round(points / insertS).toLocaleString('en')} points/s); database ${fmtBytes(dbSize)}.\n`);
+console.log(`Load average during the queries: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores).\n`);
 console.log('| query | p50 ms | p95 ms |');
 console.log('|---|---:|---:|');
 for (const [label, r] of results) console.log(`| ${label} | ${fmtMs(r.p50)} | ${fmtMs(r.p95)} |`);
