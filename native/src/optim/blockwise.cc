@@ -231,6 +231,25 @@ inline __m512i lookup16(const Table& t, __m512 x) {
   code = _mm512_mask_add_epi32(code, inc, code, _mm512_set1_epi32(1));
   return _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(x, x, _CMP_ORD_Q), code);
 }
+
+// map[code] for 16 codes 0..255 from a map held in 16 registers: eight 32-entry two-register permutes and
+// a 3-level select on bits 5..7 of the code. On Zen 4 about twice as fast as a 16-lane gather.
+struct Map16 {
+  __m512 r[16];
+  explicit Map16(const float* map) {
+    for (int k = 0; k < 16; k++) r[k] = _mm512_loadu_ps(map + 16 * k);
+  }
+  __m512 operator()(__m512i code) const {
+    const __mmask16 b5 = _mm512_test_epi32_mask(code, _mm512_set1_epi32(32));
+    const __mmask16 b6 = _mm512_test_epi32_mask(code, _mm512_set1_epi32(64));
+    const __mmask16 b7 = _mm512_test_epi32_mask(code, _mm512_set1_epi32(128));
+    const __m512 a0 = _mm512_mask_mov_ps(_mm512_permutex2var_ps(r[0], code, r[1]), b5, _mm512_permutex2var_ps(r[2], code, r[3]));
+    const __m512 a1 = _mm512_mask_mov_ps(_mm512_permutex2var_ps(r[4], code, r[5]), b5, _mm512_permutex2var_ps(r[6], code, r[7]));
+    const __m512 a2 = _mm512_mask_mov_ps(_mm512_permutex2var_ps(r[8], code, r[9]), b5, _mm512_permutex2var_ps(r[10], code, r[11]));
+    const __m512 a3 = _mm512_mask_mov_ps(_mm512_permutex2var_ps(r[12], code, r[13]), b5, _mm512_permutex2var_ps(r[14], code, r[15]));
+    return _mm512_mask_mov_ps(_mm512_mask_mov_ps(a0, b6, a1), b7, _mm512_mask_mov_ps(a2, b6, a3));
+  }
+};
 #endif
 
 // signed map: codes 0..126 are negative, 127 is +0.0 (checked in optimInit)
@@ -375,15 +394,16 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
     const __m512 zero = _mm512_setzero_ps();
     const __m512i absMask = _mm512_set1_epi32(0x7fffffff);
     __m512 vMax1 = _mm512_set1_ps(-FLT_MAX), vMax2 = _mm512_set1_ps(-FLT_MAX);
+    const Map16 map1(g_state.q1), map2(g_state.q2);
     for (; j + 16 <= len; j += 16) {
       const __m512 g = _mm512_loadu_ps(G + j);
       const __mmask16 finite = _mm512_cmp_ps_mask(_mm512_sub_ps(g, g), zero, _CMP_EQ_OQ);
       const __m512 gv = _mm512_mul_ps(_mm512_maskz_mov_ps(finite, g), vGn);
       const __m512i i1 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C1 + j)));
       const __m512i i2 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C2 + j)));
-      __m512 v = _mm512_mul_ps(_mm512_i32gather_ps(i2, g_state.q2, 4), vAm2);
+      __m512 v = _mm512_mul_ps(map2(i2), vAm2);
       v = _mm512_add_ps(_mm512_mul_ps(v, vB2), _mm512_mul_ps(_mm512_mul_ps(vOmb2, gv), gv));
-      __m512 m = _mm512_mul_ps(_mm512_i32gather_ps(i1, g_state.q1, 4), vAm1);
+      __m512 m = _mm512_mul_ps(map1(i1), vAm1);
       m = _mm512_add_ps(_mm512_mul_ps(m, vB1), _mm512_mul_ps(vOmb1, gv));
       m = _mm512_maskz_mov_ps(finite, m);
       v = _mm512_maskz_mov_ps(finite, v);
