@@ -8,7 +8,7 @@ import { PretrainedModel, type Batch, type BuildOptions } from '../model.ts';
 import type { ParamSpec } from '../params/spec.ts';
 import { beamSearch, greedySearch, type BeamOptions, type GenerateOptions, type GenerationResult } from './generate.ts';
 import { EMBED_ALIASES, SHARED, mt5Specs } from './specs.ts';
-import { mt5Decoder, mt5Encoder } from './stack.ts';
+import { embedPair, mt5Decoder, mt5Encoder } from './stack.ts';
 
 export interface Seq2SeqOutput {
   logits: tf.Tensor3D;
@@ -66,8 +66,12 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
 
   run(batch: Batch, ctx: RunContext = {}): Seq2SeqOutput {
     return tf.tidy(() => {
-      const encoderLastHiddenState = this.encode(batch.inputIds, batch.attentionMask, ctx);
-      const hidden = this.decode(this.decoderInputs(batch), encoderLastHiddenState, batch.attentionMask, batch.decoderAttentionMask, ctx);
+      const p = this.params;
+      const c = this.config;
+      const decoderIds = this.decoderInputs(batch);
+      const [encEmbeds, decEmbeds] = embedPair(p, c, batch.inputIds, decoderIds);
+      const encoderLastHiddenState = mt5Encoder(p, c, batch.inputIds, batch.attentionMask, ctx, encEmbeds);
+      const hidden = mt5Decoder(p, c, decoderIds, encoderLastHiddenState, batch.attentionMask, batch.decoderAttentionMask, ctx, decEmbeds);
       return { logits: this.lmHead(hidden) as tf.Tensor3D, encoderLastHiddenState };
     });
   }

@@ -18,6 +18,20 @@ export function embedTokens(p: ParamStore, c: MT5Config, ids: tf.Tensor): tf.Ten
   return tf.gather(p.get(SHARED), ids);
 }
 
+/**
+ * Encoder and decoder token embeddings from one lookup: the gradient of shared.weight is then one
+ * vocab×d_model scatter instead of two plus their sum (2.3 GB less at the peak for mT5-base).
+ */
+export function embedPair(p: ParamStore, c: MT5Config, encoderIds: tf.Tensor2D, decoderIds: tf.Tensor2D): [tf.Tensor3D, tf.Tensor3D] {
+  return tf.tidy(() => {
+    const [b, l] = encoderIds.shape;
+    const [bd, t] = decoderIds.shape;
+    const all = embedTokens(p, c, tf.concat([tf.reshape(encoderIds, [-1]), tf.reshape(decoderIds, [-1])]));
+    const [enc, dec] = tf.split(all, [b * l, bd * t], 0);
+    return [tf.reshape(enc, [b, l, c.dModel]), tf.reshape(dec, [bd, t, c.dModel])];
+  });
+}
+
 /** bias[bucket(k − q)] as [1, H, q, k]. */
 function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder', qLen: number, kLen: number): tf.Tensor {
   return tf.tidy(() => {
@@ -52,12 +66,14 @@ function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (n
 }
 
 /** Encoder hidden states after `encoder.final_layer_norm`: [B, L, d_model]. */
-export function mt5Encoder(p: ParamStore, c: MT5Config, inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, ctx: RunContext): tf.Tensor3D {
+export function mt5Encoder(
+  p: ParamStore, c: MT5Config, inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, ctx: RunContext, embeds?: tf.Tensor3D,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [, len] = inputIds.shape;
     const mask = attentionMask ?? tf.onesLike(inputIds);
     const bias = tf.add(positionBias(p, c, 'encoder', len, len), keyMaskBias(mask));
-    let x = dropout(embedTokens(p, c, inputIds), c.dropoutRate, ctx);
+    let x = dropout(embeds ?? embedTokens(p, c, inputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numLayers; i++) {
       const b = `encoder.block.${i}`;
       x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, bias, ctx), ctx);
@@ -70,14 +86,14 @@ export function mt5Encoder(p: ParamStore, c: MT5Config, inputIds: tf.Tensor2D, a
 /** Decoder hidden states after `decoder.final_layer_norm`: [B, T, d_model]. */
 export function mt5Decoder(
   p: ParamStore, c: MT5Config, decoderInputIds: tf.Tensor2D, encoderHidden: tf.Tensor, encoderMask: tf.Tensor2D | undefined,
-  decoderMask: tf.Tensor2D | undefined, ctx: RunContext,
+  decoderMask: tf.Tensor2D | undefined, ctx: RunContext, embeds?: tf.Tensor3D,
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, len] = decoderInputIds.shape;
     const selfBias = tf.add(positionBias(p, c, 'decoder', len, len), causalMaskBias(len, decoderMask));
     const encMask = encoderMask ?? tf.ones([batch, encoderHidden.shape[1] as number]);
     const crossBias = keyMaskBias(encMask);
-    let x = dropout(embedTokens(p, c, decoderInputIds), c.dropoutRate, ctx);
+    let x = dropout(embeds ?? embedTokens(p, c, decoderInputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numDecoderLayers; i++) {
       const b = `decoder.block.${i}`;
       x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, selfBias, ctx), ctx);
