@@ -52,12 +52,7 @@ export interface RandomModelOptions {
 export function createRandomModel(config: ModelConfig, opts: RandomModelOptions): AnyModel {
   const rng = new Rng(opts.seed ?? 0);
   return buildModel(config, opts.architecture, {
-    scope: opts.scope ?? uniqueScope(defaultScope(config, opts.architecture)),
+    scope: opts.scope ?? uniqueScope(config.modelType),
     source: (spec) => initialValues(spec, rng),
   });
-}
-
-export function defaultScope(config: ModelConfig, arch: Architecture): string {
-  void arch;
-  return config.modelType;
 }

@@ -228,6 +228,35 @@ describe('trainer options', () => {
     disposeBatch(batch);
   });
 
+  it('mT5 variants: num_heads·d_kv ≠ d_model, plain ReLU FFN, tied embeddings — train, generate, save and reload', async () => {
+    await setupBackend('wasm');
+    const base = readModelConfig(MT5);
+    if (base.modelType !== 'mt5') throw new Error('mt5 expected');
+    const variants = [
+      { ...base, numHeads: 3, dKv: 6 }, // inner 18 vs d_model 32
+      { ...base, isGatedAct: false, denseActFn: 'relu' as const, feedForwardProj: 'relu', tieWordEmbeddings: true },
+    ];
+    for (const [i, config] of variants.entries()) {
+      const model = createRandomModel(config, { architecture: 'MT5ForConditionalGeneration', seed: 10 + i });
+      if (i === 0) expect(model.parameter('encoder.block.0.layer.0.SelfAttention.o.weight').shape).toEqual([32, 18]);
+      if (i === 1) expect(model.namedParameters().has('lm_head.weight')).toBe(false);
+      const batch = goldenBatch(MT5);
+      const grads = await gradsOf(model, batch);
+      expect([...grads.values()].every((g) => g.every(Number.isFinite))).toBe(true);
+      const dir = join(tmp, `mt5-variant-${i}`);
+      await savePretrained(model, dir);
+      const again = loadPretrained(dir, { tokenizer: false });
+      const [a, b] = tf.tidy(() => [model.forward(batch), again.model.forward(batch)]);
+      expect(await b.data()).toEqual(await a.data());
+      const gen = await (again.model as MT5ForConditionalGeneration).generate(batch.inputIds, batch.attentionMask, { maxNewTokens: 3 });
+      expect(gen).toHaveLength(3);
+      tf.dispose([a, b]);
+      again.model.dispose();
+      model.dispose();
+      disposeBatch(batch);
+    }
+  });
+
   it('dropout only in training mode; eval mode is deterministic; instances get distinct variable scopes', async () => {
     await setupBackend('cpu');
     const a = loadPretrained(ROBERTA);
