@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../../common/runConfig.ts';
 import { registerOctetKernels } from '../../kernels/register.ts';
-import { loadGradients } from '../../kernels/setup.ts';
+import { loadGradients, setupBackend } from '../../kernels/setup.ts';
 
 export interface BackendSelection {
   /** tfjs backend name now active: "tensorflow", "wasm" or "cpu". */
@@ -17,24 +17,15 @@ export interface BackendSelection {
 const ORDER: Exclude<BackendChoice, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 async function tryActivate(choice: Exclude<BackendChoice, 'auto'>): Promise<void> {
-  switch (choice) {
-    case 'tensorflow-gpu':
-      await import('@tensorflow/tfjs-node-gpu' as string);
-      break;
-    case 'tensorflow':
-      await import('@tensorflow/tfjs-node' as string);
-      break;
-    case 'wasm':
-      await import('@tensorflow/tfjs-backend-wasm');
-      break;
-    case 'cpu':
-      await import('@tensorflow/tfjs-backend-cpu');
-      break;
+  if (choice === 'wasm' || choice === 'cpu') {
+    // Our kernels too (scatter-add, transpose-free matmuls; on cpu the matmuls run in wasm).
+    await setupBackend(choice);
+    return;
   }
-  const name = choice.startsWith('tensorflow') ? 'tensorflow' : choice;
-  if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialise`);
+  await import(choice === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : ('@tensorflow/tfjs-node' as string));
+  if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" failed to initialise');
   await tf.ready();
-  registerOctetKernels(name);
+  registerOctetKernels('tensorflow');
 }
 
 function reasonOf(err: unknown): string {
