@@ -22,4 +22,6 @@ export interface ModelInfo {
   parameterGroups: ParameterGroupCount[];
   weightBytes: number;
   hasTokenizer: boolean;
+  /** Longest input in tokens, specials included (RoBERTa: positions − padding_idx − 1); null when unbounded (mT5). */
+  maxInputLength: number | null;
 }

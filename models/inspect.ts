@@ -43,6 +43,8 @@ function describe(path: string, config: ModelConfig, arch: Architecture, specs: 
     parameterGroups: parameterGroups(specs, arch),
     weightBytes,
     hasTokenizer,
+    // RoBERTa's positions start after padding_idx (see robertaPositionIds); T5 positions are relative.
+    maxInputLength: roberta ? roberta.maxPositionEmbeddings - roberta.padTokenId - 1 : null,
   };
 }
 

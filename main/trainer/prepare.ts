@@ -50,7 +50,9 @@ export async function prepare(config: RunConfig, runId: number, resumeModelDir: 
   model.freeze({ embeddings: config.modelOptions.freezeEmbeddings, lmHead: config.modelOptions.freezeLmHead });
   if (loaded.report.initialized.length) notes.push(`new parameters initialised: ${loaded.report.initialized.join(', ')}`);
 
-  const enc = { task, maxLength: config.training.maxLength, maxTargetLength: config.training.maxTargetLength };
+  const maxLength = info.maxInputLength ? Math.min(config.training.maxLength, info.maxInputLength) : config.training.maxLength;
+  if (maxLength < config.training.maxLength) notes.push(`training.maxLength ${config.training.maxLength} exceeds what the model takes; inputs are truncated to ${maxLength} tokens`);
+  const enc = { task, maxLength, maxTargetLength: config.training.maxTargetLength };
   const train = encodeExamples(loaded.tokenizer, dataset.train, enc);
   const validation = encodeExamples(loaded.tokenizer, dataset.validation, enc);
   return { model, tokenizer: loaded.tokenizer, task, labels, train, validation, validationExamples: dataset.validation, report: loaded.report, notes };
