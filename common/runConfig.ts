@@ -65,6 +65,8 @@ export const ModelOptionsSchema = z.strictObject({
   stableEmbedding: z.boolean().default(false),
   freezeEmbeddings: z.boolean().default(false),
   freezeLmHead: z.boolean().default(false),
+  /** Overrides every dropout rate of the model (0 turns dropout off, e.g. for tiny models); default: the model's. */
+  dropout: z.number().min(0).lt(1).optional(),
 });
 export type ModelOptions = z.infer<typeof ModelOptionsSchema>;
 

@@ -18,3 +18,20 @@ describe('inspectModelDir', () => {
     expect(info).toMatchObject({ modelType: 'mt5', task: 'seq2seq', numDecoderLayers: 2, maxInputLength: null });
   });
 });
+
+describe('setDropout', () => {
+  it('sets every rate of the config and refuses rates outside [0, 1)', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    const { createRandomModel, readModelConfig } = await import('./index.ts');
+    const model = createRandomModel(readModelConfig(join(fixtures, 'tiny-roberta-cls')), { architecture: 'RobertaForSequenceClassification', seed: 1 });
+    try {
+      model.setDropout(0);
+      expect(model.config).toMatchObject({ hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, classifierDropout: 0 });
+      expect(() => model.setDropout(1)).toThrow(/\[0, 1\)/);
+    } finally {
+      model.dispose();
+    }
+  });
+});

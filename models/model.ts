@@ -140,6 +140,19 @@ export abstract class PretrainedModel<C extends ModelConfig = ModelConfig> {
     this.applyFreeze();
   }
 
+  /** Sets every dropout rate of the model (training mode only; 0 turns dropout off). Saved with the config. */
+  setDropout(rate: number): void {
+    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout must be in [0, 1), got ${rate}`);
+    const c = this.config;
+    if (c.modelType === 'mt5') {
+      c.dropoutRate = rate;
+    } else {
+      c.hiddenDropoutProb = rate;
+      c.attentionProbsDropoutProb = rate;
+      c.classifierDropout = rate;
+    }
+  }
+
   dispose(): void {
     this.params.dispose();
   }

@@ -36,6 +36,7 @@ export function planInputFromRunConfig(config: RunConfig, ctx: RunPlanContext = 
     seqLength: config.training.maxLength,
     targetLength: config.training.maxTargetLength,
     gradAccumSteps: config.training.gradAccumSteps,
+    ...(config.modelOptions.dropout === 0 ? { dropout: false } : {}),
     backend: ctx.backend ?? config.backend,
     gpuBytes,
   };

@@ -50,9 +50,13 @@ export class RunHost {
   requestStop(id: RunId): boolean {
     const run = this.active.get(id);
     if (!run) return false;
+    // A trainer that already said goodbye is only exiting: its final status stands.
+    if (run.finished) return true;
     run.handle.send({ type: 'stop' });
-    this.store.updateRun(id, { status: 'stopping' });
-    this.bus.emit({ type: 'status', runId: id, status: 'stopping', error: null });
+    if (this.store.getSummary(id).status === 'running') {
+      this.store.updateRun(id, { status: 'stopping' });
+      this.bus.emit({ type: 'status', runId: id, status: 'stopping', error: null });
+    }
     return true;
   }
 

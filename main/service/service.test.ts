@@ -97,6 +97,11 @@ describe('studio service', () => {
       // every step logged once: steps after the checkpoint were redone, not duplicated
       expect(new Set(loss.x).size).toBe(loss.x.length);
       expect(loss.x.at(-1)).toBe(40);
+      // closing right after the end must not turn the finished run into a stopping/crashed one
+      await service.close();
+      const reopened = await createStudioService(env);
+      expect((await reopened.getRun({ id: run.id })).status).toBe('completed');
+      await reopened.close();
     } finally {
       await service.close();
     }

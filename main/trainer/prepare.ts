@@ -48,6 +48,7 @@ export async function prepare(config: RunConfig, runId: number, resumeModelDir: 
   }
   const model = loaded.model;
   model.freeze({ embeddings: config.modelOptions.freezeEmbeddings, lmHead: config.modelOptions.freezeLmHead });
+  if (config.modelOptions.dropout !== undefined) model.setDropout(config.modelOptions.dropout);
   if (loaded.report.initialized.length) notes.push(`new parameters initialised: ${loaded.report.initialized.join(', ')}`);
 
   const maxLength = info.maxInputLength ? Math.min(config.training.maxLength, info.maxInputLength) : config.training.maxLength;

@@ -96,7 +96,11 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     // 4. predicted peak, next to what the monitor will measure
     const onGpu = backend.choice === 'tensorflow-gpu';
     const gpu = onGpu ? (await detectGpus()).gpus[0] : undefined;
-    const plan = planRun(planInputFromRunConfig(config, { modelDir: config.model, numLabels: p.labels?.length, backend: backend.choice, gpuBytes: gpu?.memoryTotalBytes ?? null }));
+    // Batches are padded to their longest row, so the longest tokenized example bounds the peak.
+    const planInput = planInputFromRunConfig(config, { modelDir: config.model, numLabels: p.labels?.length, backend: backend.choice, gpuBytes: gpu?.memoryTotalBytes ?? null });
+    planInput.seqLength = p.train.reduce((m, r) => Math.max(m, r.inputIds.length), 1);
+    if (p.task === 'seq2seq') planInput.targetLength = p.train.reduce((m, r) => Math.max(m, r.targetIds?.length ?? 0), 1);
+    const plan = planRun(planInput);
     store.updateRun(runId, { modelType: p.model.modelType, task: p.task, totalSteps, predictedPeakBytes: predictedPeakFor(plan, onGpu ? 'gpu' : 'tensors') });
     log('info', `planner: predicted peak ${(plan.totalBytes / 2 ** 20).toFixed(1)} MiB in total, ${(plan.tensorPeakBytes / 2 ** 20).toFixed(1)} MiB of tensors (${plan.verdict})`);
 
