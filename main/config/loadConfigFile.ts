@@ -16,7 +16,7 @@ function resolvePath(base: string, p: string): string {
 export function resolveConfigPaths(raw: unknown, baseDir: string): unknown {
   if (!raw || typeof raw !== 'object') return raw;
   const cfg = { ...(raw as Record<string, unknown>) };
-  if (typeof cfg.model === 'string' && /[/\\.]/.test(cfg.model)) cfg.model = resolvePath(baseDir, cfg.model);
+  if (typeof cfg.model === 'string') cfg.model = resolvePath(baseDir, cfg.model);
   if (cfg.dataset && typeof cfg.dataset === 'object') {
     const ds = { ...(cfg.dataset as Record<string, unknown>) };
     for (const k of ['train', 'validation'] as const) if (typeof ds[k] === 'string') ds[k] = resolvePath(baseDir, ds[k] as string);
