@@ -129,8 +129,13 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     const vars = p.model.trainableVariables();
     const epochAt = () => samplesSeen / p.train.length;
 
+    let gpuNoted = false;
     monitor = new SystemMonitor({
-      onSample: (s) => writer.system(s),
+      onSample: (s) => {
+        writer.system(s);
+        if (!gpuNoted && monitor?.gpuNote) log('info', `memory monitor: ${monitor.gpuNote} Recording process RSS and tensor bytes.`);
+        gpuNoted = true;
+      },
       tensorBytes: () => tracker.current(),
       tensorPeakBytes: () => tracker.peak(),
       step: () => step,
