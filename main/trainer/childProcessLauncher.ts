@@ -5,22 +5,23 @@ import { fileURLToPath } from 'node:url';
 import type { TrainerHandle, TrainerLauncher } from './launcher.ts';
 import type { FromTrainer, ToTrainer } from './protocol.ts';
 
-const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
-
 export interface ChildLauncherOptions {
   /** Extra environment for the trainer (e.g. OCTET_NATIVE=0). */
   env?: NodeJS.ProcessEnv;
   /** Where the trainer's stderr goes (default: inherited). */
   stderr?: 'inherit' | 'pipe';
   onStderr?: (chunk: string) => void;
+  /** A bundled worker (the desktop app's dist/electron/worker.cjs); default: worker.ts through tsx. */
+  workerPath?: string;
 }
 
 export function childProcessLauncher(opts: ChildLauncherOptions = {}): TrainerLauncher {
   return {
     launch(): TrainerHandle {
-      const tsx = import.meta.resolve('tsx');
+      const workerPath = opts.workerPath ?? fileURLToPath(new URL('./worker.ts', import.meta.url));
+      const loader = opts.workerPath ? [] : ['--import', import.meta.resolve('tsx')];
       const child = fork(workerPath, [], {
-        execArgv: ['--import', tsx, '--max-old-space-size=16384'],
+        execArgv: [...loader, '--max-old-space-size=16384'],
         env: { ...process.env, ...opts.env },
         stdio: ['ignore', 'inherit', opts.stderr ?? 'inherit', 'ipc'],
         serialization: 'advanced',
