@@ -1,0 +1,241 @@
+// Fused ops of the models (models/layers/fused.ts calls them by kernel name): GELU (erf and tanh forms)
+// and its derivative, LayerNorm / RMS norm forward and backward, and dropout. Each follows the order of
+// operations of the composed TensorFlow.js ops it replaces, in float32 (sums in double, as TensorFlow.js'
+// cpu kernels), so the results agree to float rounding (transcendentals: vecmath.h).
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "../registry.h"
+#include "napiArgs.h"
+#include "parallel.h"
+#include "simd.h"
+#include "vecmath.h"
+
+namespace octet {
+namespace {
+
+constexpr float kSqrtHalf = 0.70710678118654752f;
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+constexpr float kSqrt2OverPi = 0.79788456080286536f;
+constexpr float kGeluTanhK = 0.044715f;
+
+inline float geluErf(float x) { return (x * 0.5f) * (vm::erfScalar(x * kSqrtHalf) + 1.0f); }
+inline float geluErfDerivative(float x) {
+  return (vm::erfScalar(x * kSqrtHalf) + 1.0f) * 0.5f + x * (vm::expScalar((x * x) * -0.5f) * kInvSqrt2Pi);
+}
+inline float geluTanh(float x) { return (x * 0.5f) * (vm::tanhScalar((x + (x * x * x) * kGeluTanhK) * kSqrt2OverPi) + 1.0f); }
+inline float geluTanhDerivative(float x) {
+  const float t = vm::tanhScalar((x + (x * x * x) * kGeluTanhK) * kSqrt2OverPi);
+  const float du = ((x * x) * (3.0f * kGeluTanhK) + 1.0f) * kSqrt2OverPi;
+  return (t + 1.0f) * 0.5f + ((x * 0.5f) * (1.0f - t * t)) * du;
+}
+
+#if defined(__AVX2__) && defined(__FMA__)
+inline __m256 set(float v) { return _mm256_set1_ps(v); }
+// The same sequences of float operations as above (mul/add, no contraction), 8 lanes.
+inline __m256 geluErf8(__m256 x) {
+  return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f)));
+}
+inline __m256 geluErfDerivative8(__m256 x) {
+  const __m256 a = _mm256_mul_ps(_mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f)), set(0.5f));
+  const __m256 e = _mm256_mul_ps(vm::exp8(_mm256_mul_ps(_mm256_mul_ps(x, x), set(-0.5f))), set(kInvSqrt2Pi));
+  return _mm256_add_ps(a, _mm256_mul_ps(x, e));
+}
+inline __m256 tanhArg8(__m256 x) {
+  const __m256 cube = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
+  return _mm256_mul_ps(_mm256_add_ps(x, _mm256_mul_ps(cube, set(kGeluTanhK))), set(kSqrt2OverPi));
+}
+inline __m256 geluTanh8(__m256 x) {
+  return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_add_ps(vm::tanh8(tanhArg8(x)), set(1.0f)));
+}
+inline __m256 geluTanhDerivative8(__m256 x) {
+  const __m256 t = vm::tanh8(tanhArg8(x));
+  const __m256 du = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(x, x), set(3.0f * kGeluTanhK)), set(1.0f)), set(kSqrt2OverPi));
+  const __m256 left = _mm256_mul_ps(_mm256_add_ps(t, set(1.0f)), set(0.5f));
+  const __m256 right = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_sub_ps(set(1.0f), _mm256_mul_ps(t, t))), du);
+  return _mm256_add_ps(left, right);
+}
+#endif
+
+// kernelsGelu(x, out, tanhForm, dy|null): out = gelu(x), or with dy: out = dy · gelu'(x)
+Napi::Value Gelu(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto x = viewOf<float>(info[0]);
+  const auto out = viewOf<float>(info[1]);
+  const bool tanhForm = boolArg(info, 2);
+  const auto dy = viewOf<float>(info[3], true);
+  if (!x.ok || !out.ok || !dy.ok || out.length < x.length || (dy.data && dy.length < x.length)) return throwError(env, "kernelsGelu(x, out, tanhForm, dy)");
+  const float* xs = x.data;
+  const float* g = dy.data;
+  float* o = out.data;
+  parallelFor(x.length, kElementGrain / 4, [&](int64_t i0, int64_t i1) {
+    int64_t i = i0;
+#if defined(__AVX2__) && defined(__FMA__)
+    if (kernelSimd() >= Simd::Avx2) {
+      for (; i + 8 <= i1; i += 8) {
+        const __m256 v = _mm256_loadu_ps(xs + i);
+        __m256 r;
+        if (g) r = _mm256_mul_ps(_mm256_loadu_ps(g + i), tanhForm ? geluTanhDerivative8(v) : geluErfDerivative8(v));
+        else r = tanhForm ? geluTanh8(v) : geluErf8(v);
+        _mm256_storeu_ps(o + i, r);
+      }
+    }
+#endif
+    for (; i < i1; i++) {
+      const float v = xs[i];
+      if (g) o[i] = g[i] * (tanhForm ? geluTanhDerivative(v) : geluErfDerivative(v));
+      else o[i] = tanhForm ? geluTanh(v) : geluErf(v);
+    }
+  });
+  return env.Undefined();
+}
+
+// kernelsNorm(x, weight, bias|null, y, xhat, rstd, rows, h, eps, rms)
+//   LayerNorm: m = mean(x), c = x − m, r = rsqrt(mean(c²) + eps), x̂ = c·r, y = x̂·w + b
+//   RMS norm:  r = rsqrt(mean(x²) + eps), x̂ = x·r, y = w·x̂
+Napi::Value Norm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto x = viewOf<float>(info[0]);
+  const auto w = viewOf<float>(info[1]);
+  const auto b = viewOf<float>(info[2], true);
+  const auto y = viewOf<float>(info[3]);
+  const auto xhat = viewOf<float>(info[4]);
+  const auto rstd = viewOf<float>(info[5]);
+  const int64_t rows = intArg(info, 6), h = intArg(info, 7);
+  const float eps = static_cast<float>(numArg(info, 8));
+  const bool rms = boolArg(info, 9);
+  if (!x.ok || !w.ok || !b.ok || !y.ok || !xhat.ok || !rstd.ok || rows < 0 || h < 1) return throwError(env, "kernelsNorm: bad arguments");
+  const int64_t n = rows * h;
+  if (x.length < n || y.length < n || xhat.length < n || rstd.length < rows || w.length < h || (b.data && b.length < h)) return throwError(env, "kernelsNorm: an operand is shorter than its shape");
+  const float hf = static_cast<float>(h);
+  parallelFor(rows, std::max<int64_t>(1, kElementGrain / (4 * h)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x.data + r * h;
+      float* xh = xhat.data + r * h;
+      float* yr = y.data + r * h;
+      float mean = 0.0f;
+      if (!rms) {
+        double s = 0.0;
+        for (int64_t j = 0; j < h; j++) s += static_cast<double>(xr[j] / hf);
+        mean = static_cast<float>(s);
+      }
+      double s2 = 0.0;
+      for (int64_t j = 0; j < h; j++) {
+        const float c = xr[j] - mean;
+        xh[j] = c;
+        s2 += static_cast<double>((c * c) / hf);
+      }
+      const float rs = 1.0f / std::sqrt(static_cast<float>(s2) + eps);
+      rstd.data[r] = rs;
+      for (int64_t j = 0; j < h; j++) {
+        const float v = xh[j] * rs;
+        xh[j] = v;
+        yr[j] = rms ? w.data[j] * v : v * w.data[j] + b.data[j];
+      }
+    }
+  });
+  return env.Undefined();
+}
+
+// kernelsNormGrad(dy, xhat, rstd, weight, dx, dw, db|null, rows, h, rms)
+//   g = dy·w; LayerNorm dx = (g − mean(g) − x̂·mean(g·x̂))·r; RMS dx = (g − x̂·mean(g·x̂))·r
+//   dw = Σ_rows dy·x̂, db = Σ_rows dy
+Napi::Value NormGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto dy = viewOf<float>(info[0]);
+  const auto xhat = viewOf<float>(info[1]);
+  const auto rstd = viewOf<float>(info[2]);
+  const auto w = viewOf<float>(info[3]);
+  const auto dx = viewOf<float>(info[4]);
+  const auto dw = viewOf<float>(info[5]);
+  const auto db = viewOf<float>(info[6], true);
+  const int64_t rows = intArg(info, 7), h = intArg(info, 8);
+  const bool rms = boolArg(info, 9);
+  if (!dy.ok || !xhat.ok || !rstd.ok || !w.ok || !dx.ok || !dw.ok || !db.ok || rows < 0 || h < 1) return throwError(env, "kernelsNormGrad: bad arguments");
+  const int64_t n = rows * h;
+  if (dy.length < n || xhat.length < n || dx.length < n || rstd.length < rows || w.length < h || dw.length < h || (db.data && db.length < h))
+    return throwError(env, "kernelsNormGrad: an operand is shorter than its shape");
+  const float hf = static_cast<float>(h);
+  // Column sums per chunk of rows (double), added in chunk order at the end: deterministic.
+  const int64_t grain = std::max<int64_t>(1, kElementGrain / (4 * h));
+  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(rows / grain, 2 * kernelThreads()));
+  std::vector<double> partW(static_cast<size_t>(chunks * h), 0.0), partB(db.data ? static_cast<size_t>(chunks * h) : 0, 0.0);
+  parallelFor(chunks, 1, [&](int64_t c0, int64_t c1) {
+    std::vector<float> g(static_cast<size_t>(h));
+    for (int64_t c = c0; c < c1; c++) {
+      double* pw = partW.data() + c * h;
+      double* pb = db.data ? partB.data() + c * h : nullptr;
+      for (int64_t r = rows * c / chunks; r < rows * (c + 1) / chunks; r++) {
+        const float* dyr = dy.data + r * h;
+        const float* xr = xhat.data + r * h;
+        double sg = 0.0, sgx = 0.0;
+        for (int64_t j = 0; j < h; j++) {
+          const float gj = dyr[j] * w.data[j];
+          g[j] = gj;
+          if (!rms) sg += static_cast<double>(gj / hf);
+          sgx += static_cast<double>((gj * xr[j]) / hf);
+          pw[j] += static_cast<double>(dyr[j] * xr[j]);
+          if (pb) pb[j] += static_cast<double>(dyr[j]);
+        }
+        const float mg = static_cast<float>(sg), mgx = static_cast<float>(sgx), rs = rstd.data[r];
+        float* dxr = dx.data + r * h;
+        for (int64_t j = 0; j < h; j++) dxr[j] = (rms ? g[j] - xr[j] * mgx : (g[j] - mg) - xr[j] * mgx) * rs;
+      }
+    }
+  });
+  for (int64_t j = 0; j < h; j++) {
+    double sw = 0.0, sb = 0.0;
+    for (int64_t c = 0; c < chunks; c++) {
+      sw += partW[c * h + j];
+      if (db.data) sb += partB[c * h + j];
+    }
+    dw.data[j] = static_cast<float>(sw);
+    if (db.data) db.data[j] = static_cast<float>(sb);
+  }
+  return env.Undefined();
+}
+
+// kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c): TensorFlow.js' dropout with a seed —
+// u = alea() (seedrandom's Alea, whose state the caller derives from the seed), m = floor(u + keep) / keep,
+// y = x·m — in float32 as tf.dropout computes it. Alea is a lag-3 multiply-with-carry generator
+// (a = 2091639, base 2^32) on multiples of 2^-32, run here in exact integer arithmetic.
+Napi::Value Dropout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto x = viewOf<float>(info[0]);
+  const auto y = viewOf<float>(info[1]);
+  const auto mult = viewOf<float>(info[2]);
+  const double rate = numArg(info, 3);
+  if (!x.ok || !y.ok || !mult.ok || y.length < x.length || mult.length < x.length || !(rate >= 0.0 && rate < 1.0))
+    return throwError(env, "kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c)");
+  const double two32 = 4294967296.0;
+  uint64_t x0 = static_cast<uint64_t>(numArg(info, 4) * two32);
+  uint64_t x1 = static_cast<uint64_t>(numArg(info, 5) * two32);
+  uint64_t x2 = static_cast<uint64_t>(numArg(info, 6) * two32);
+  uint64_t c = static_cast<uint64_t>(numArg(info, 7));
+  const float keep = static_cast<float>(1.0 - rate);
+  const float scale = 1.0f / keep;
+  const int64_t n = x.length;
+  for (int64_t i = 0; i < n; i++) {
+    const uint64_t t = 2091639ULL * x0 + c;
+    c = t >> 32;
+    x0 = x1;
+    x1 = x2;
+    x2 = t & 0xffffffffULL;
+    const float u = static_cast<float>(static_cast<double>(x2) * 2.3283064365386963e-10);
+    const float m = std::floor(u + keep) * scale;
+    mult.data[i] = m;
+    y.data[i] = x.data[i] * m;
+  }
+  return env.Undefined();
+}
+
+octet::Registration reg([](Napi::Env env, Napi::Object exports) {
+  exports.Set("kernelsGelu", Napi::Function::New(env, Gelu, "kernelsGelu"));
+  exports.Set("kernelsNorm", Napi::Function::New(env, Norm, "kernelsNorm"));
+  exports.Set("kernelsNormGrad", Napi::Function::New(env, NormGrad, "kernelsNormGrad"));
+  exports.Set("kernelsDropout", Napi::Function::New(env, Dropout, "kernelsDropout"));
+});
+
+}  // namespace
+}  // namespace octet

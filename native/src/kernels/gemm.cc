@@ -1,0 +1,300 @@
+// SGEMM in the Goto/BLIS layout: B is packed into KC×NR panels shared by the threads, each thread packs
+// MC×KC blocks of A into MR×KC panels and runs an MR×NR register-blocked micro-kernel over them. The
+// packing routines read A and B with or without transposition, so transposed operands are never
+// copied whole. Batched products run item-parallel when there are enough items (attention), else
+// each product is split across the threads by blocks of rows (and of columns when rows are few).
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define OCTET_HAVE_AVX2 1
+#endif
+
+#include "pool.h"
+#include "simd.h"
+
+namespace octet {
+namespace {
+
+constexpr int MR = 6;
+constexpr int NR = 16;
+constexpr int KC = 256;
+constexpr int MC = 144;   // rows of A per block (a multiple of MR): 144 × 256 floats = 144 KiB, in L2
+constexpr int NC = 3072;  // columns of B per packed block (a multiple of NR): 256 × 3072 floats = 3 MiB
+// Below this many multiply-adds a product runs on the calling thread (a parallel call costs a few µs).
+constexpr int64_t kParallelMacs = 1 << 18;
+
+struct AlignedBuffer {
+  float* data = nullptr;
+  size_t capacity = 0;
+  float* get(size_t n) {
+    if (n > capacity) {
+      std::free(data);
+      data = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
+      capacity = n;
+    }
+    return data;
+  }
+  ~AlignedBuffer() { std::free(data); }
+};
+thread_local AlignedBuffer tlsA;
+thread_local AlignedBuffer tlsB;
+
+struct Problem {
+  const float* a;
+  const float* b;
+  float* c;
+  int64_t m, n, k, lda, ldb, ldc;
+  bool transA, transB;
+  const float* bias;
+  bool relu;
+  bool accumulate;
+};
+
+// How a micro-tile is written: added to C (later K blocks, or accumulate), then bias and ReLU (last K block).
+struct Epilogue {
+  bool load;
+  const float* bias;  // offset to the tile's first column, or null
+  bool relu;
+};
+
+inline int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// A block [i0, i0+mc) × [p0, p0+kc) → panels of MR rows: dst[panel][kk][r], zero-padded rows.
+void packA(const Problem& P, int64_t i0, int mc, int64_t p0, int kc, float* dst) {
+  for (int ip = 0; ip < mc; ip += MR) {
+    const int h = std::min(MR, mc - ip);
+    float* d = dst + static_cast<int64_t>(ip) * kc;
+    if (!P.transA) {
+      for (int r = 0; r < h; r++) {
+        const float* s = P.a + (i0 + ip + r) * P.lda + p0;
+        for (int kk = 0; kk < kc; kk++) d[kk * MR + r] = s[kk];
+      }
+      for (int r = h; r < MR; r++)
+        for (int kk = 0; kk < kc; kk++) d[kk * MR + r] = 0.0f;
+    } else {
+      for (int kk = 0; kk < kc; kk++) {
+        const float* s = P.a + (p0 + kk) * P.lda + i0 + ip;
+        float* dd = d + kk * MR;
+        int r = 0;
+        for (; r < h; r++) dd[r] = s[r];
+        for (; r < MR; r++) dd[r] = 0.0f;
+      }
+    }
+  }
+}
+
+// Panels [pb, pe) of the B block [p0, p0+kc) × [j0, j0+nc) → dst[panel][kk][c], zero-padded columns.
+void packB(const Problem& P, int64_t p0, int kc, int64_t j0, int nc, float* dst, int pb, int pe) {
+  for (int jp = pb; jp < pe; jp++) {
+    const int j = jp * NR;
+    const int w = std::min(NR, nc - j);
+    float* d = dst + static_cast<int64_t>(jp) * kc * NR;
+    if (!P.transB) {
+      for (int kk = 0; kk < kc; kk++) {
+        const float* s = P.b + (p0 + kk) * P.ldb + j0 + j;
+        float* dd = d + kk * NR;
+        if (w == NR) {
+          std::memcpy(dd, s, NR * sizeof(float));
+        } else {
+          int c = 0;
+          for (; c < w; c++) dd[c] = s[c];
+          for (; c < NR; c++) dd[c] = 0.0f;
+        }
+      }
+    } else {
+      for (int c = 0; c < w; c++) {
+        const float* s = P.b + (j0 + j + c) * P.ldb + p0;
+        for (int kk = 0; kk < kc; kk++) d[kk * NR + c] = s[kk];
+      }
+      for (int c = w; c < NR; c++)
+        for (int kk = 0; kk < kc; kk++) d[kk * NR + c] = 0.0f;
+    }
+  }
+}
+
+// Writes the valid mr × nr part of a tile computed into acc[MR][NR].
+void storeTile(const float* acc, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+  for (int r = 0; r < mr; r++) {
+    float* cr = C + r * ldc;
+    for (int c = 0; c < nr; c++) {
+      float v = acc[r * NR + c];
+      if (e.load) v = cr[c] + v;
+      if (e.bias) v = v + e.bias[c];
+      if (e.relu) v = v > 0.0f ? v : 0.0f;
+      cr[c] = v;
+    }
+  }
+}
+
+using MicroKernel = void (*)(int kc, const float* A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e);
+
+void kernelScalar(int kc, const float* A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+  float acc[MR * NR] = {};
+  for (int kk = 0; kk < kc; kk++) {
+    const float* a = A + kk * MR;
+    const float* b = B + kk * NR;
+    for (int r = 0; r < MR; r++) {
+      const float ar = a[r];
+      for (int c = 0; c < NR; c++) acc[r * NR + c] += ar * b[c];
+    }
+  }
+  storeTile(acc, C, ldc, mr, nr, e);
+}
+
+#if defined(OCTET_HAVE_AVX2)
+inline __m256 epilogue8(__m256 v, const float* cr, const float* bias, const Epilogue& e) {
+  if (e.load) v = _mm256_add_ps(_mm256_loadu_ps(cr), v);
+  if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias));
+  if (e.relu) v = _mm256_max_ps(v, _mm256_setzero_ps());
+  return v;
+}
+
+void kernelAvx2(int kc, const float* A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  for (int kk = 0; kk < kc; kk++) {
+    const __m256 b0 = _mm256_load_ps(B);
+    const __m256 b1 = _mm256_load_ps(B + 8);
+    __m256 a = _mm256_broadcast_ss(A + 0);
+    c00 = _mm256_fmadd_ps(a, b0, c00);
+    c01 = _mm256_fmadd_ps(a, b1, c01);
+    a = _mm256_broadcast_ss(A + 1);
+    c10 = _mm256_fmadd_ps(a, b0, c10);
+    c11 = _mm256_fmadd_ps(a, b1, c11);
+    a = _mm256_broadcast_ss(A + 2);
+    c20 = _mm256_fmadd_ps(a, b0, c20);
+    c21 = _mm256_fmadd_ps(a, b1, c21);
+    a = _mm256_broadcast_ss(A + 3);
+    c30 = _mm256_fmadd_ps(a, b0, c30);
+    c31 = _mm256_fmadd_ps(a, b1, c31);
+    a = _mm256_broadcast_ss(A + 4);
+    c40 = _mm256_fmadd_ps(a, b0, c40);
+    c41 = _mm256_fmadd_ps(a, b1, c41);
+    a = _mm256_broadcast_ss(A + 5);
+    c50 = _mm256_fmadd_ps(a, b0, c50);
+    c51 = _mm256_fmadd_ps(a, b1, c51);
+    A += MR;
+    B += NR;
+  }
+  const __m256 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  if (mr == MR && nr == NR) {
+    for (int r = 0; r < MR; r++) {
+      float* cr = C + r * ldc;
+      _mm256_storeu_ps(cr, epilogue8(rows[r][0], cr, e.bias, e));
+      _mm256_storeu_ps(cr + 8, epilogue8(rows[r][1], cr + 8, e.bias ? e.bias + 8 : nullptr, e));
+    }
+    return;
+  }
+  alignas(64) float acc[MR * NR];
+  for (int r = 0; r < MR; r++) {
+    _mm256_store_ps(acc + r * NR, rows[r][0]);
+    _mm256_store_ps(acc + r * NR + 8, rows[r][1]);
+  }
+  storeTile(acc, C, ldc, mr, nr, e);
+}
+#endif
+
+MicroKernel pickKernel() {
+#if defined(OCTET_HAVE_AVX2)
+  if (kernelSimd() >= Simd::Avx2) return kernelAvx2;
+#endif
+  return kernelScalar;
+}
+
+// C = bias / 0 / C when k == 0 (an empty sum), with the activation.
+void emptyProduct(const Problem& P) {
+  for (int64_t i = 0; i < P.m; i++) {
+    float* cr = P.c + i * P.ldc;
+    for (int64_t j = 0; j < P.n; j++) {
+      float v = P.accumulate ? cr[j] : 0.0f;
+      if (P.bias) v = v + P.bias[j];
+      if (P.relu) v = v > 0.0f ? v : 0.0f;
+      cr[j] = v;
+    }
+  }
+}
+
+void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
+  if (P.m == 0 || P.n == 0) return;
+  if (P.k == 0) return emptyProduct(P);
+  const int threads = pool ? pool->size() : 1;
+  int64_t mc = MC;
+  if (threads > 1) mc = std::clamp<int64_t>(roundUp((P.m + 2 * threads - 1) / (2 * threads), MR), MR, MC);
+  const int64_t mBlocks = (P.m + mc - 1) / mc;
+  for (int64_t jc = 0; jc < P.n; jc += NC) {
+    const int nc = static_cast<int>(std::min<int64_t>(NC, P.n - jc));
+    const int panels = (nc + NR - 1) / NR;
+    const int jGroups = threads > 1 && mBlocks < 2 * threads ? static_cast<int>(std::min<int64_t>(panels, (2 * threads + mBlocks - 1) / mBlocks)) : 1;
+    for (int64_t pc = 0; pc < P.k; pc += KC) {
+      const int kc = static_cast<int>(std::min<int64_t>(KC, P.k - pc));
+      const bool last = pc + kc == P.k;
+      float* Bp = tlsB.get(static_cast<size_t>(panels) * kc * NR);
+      constexpr int kPanelsPerPackTask = 8;
+      const int packTasks = (panels + kPanelsPerPackTask - 1) / kPanelsPerPackTask;
+      auto pack = [&](int64_t t) {
+        packB(P, pc, kc, jc, nc, Bp, static_cast<int>(t) * kPanelsPerPackTask, std::min(panels, static_cast<int>(t + 1) * kPanelsPerPackTask));
+      };
+      if (pool && packTasks > 1) pool->run(packTasks, pack);
+      else for (int t = 0; t < packTasks; t++) pack(t);
+      auto compute = [&](int64_t t) {
+        const int64_t ib = t / jGroups;
+        const int jg = static_cast<int>(t % jGroups);
+        const int64_t i0 = ib * mc;
+        const int mcur = static_cast<int>(std::min<int64_t>(mc, P.m - i0));
+        float* Ap = tlsA.get(static_cast<size_t>(roundUp(mcur, MR)) * kc);
+        packA(P, i0, mcur, pc, kc, Ap);
+        const int jp0 = jg * panels / jGroups;
+        const int jp1 = (jg + 1) * panels / jGroups;
+        for (int jp = jp0; jp < jp1; jp++) {
+          const int64_t j = jc + static_cast<int64_t>(jp) * NR;
+          const int nr = static_cast<int>(std::min<int64_t>(NR, P.n - j));
+          const Epilogue e{P.accumulate || pc > 0, last && P.bias ? P.bias + j : nullptr, last && P.relu};
+          for (int ip = 0; ip < mcur; ip += MR) {
+            kernel(kc, Ap + static_cast<int64_t>(ip) * kc, Bp + static_cast<int64_t>(jp) * kc * NR, P.c + (i0 + ip) * P.ldc + j, P.ldc,
+                   std::min(MR, mcur - ip), nr, e);
+          }
+        }
+      };
+      const int64_t tasks = mBlocks * jGroups;
+      if (pool && tasks > 1) pool->run(tasks, compute);
+      else for (int64_t t = 0; t < tasks; t++) compute(t);
+    }
+  }
+}
+
+}  // namespace
+
+void gemm(const GemmArgs& g) {
+  Problem base{g.a, g.b, g.c, g.m, g.n, g.k, g.transA ? g.m : g.k, g.transB ? g.k : g.n, g.n, g.transA, g.transB, g.bias,
+               g.activation == Activation::Relu, g.accumulate};
+  const MicroKernel kernel = pickKernel();
+  const int64_t macs = g.m * g.n * g.k;
+  KernelPool* pool = g.threads == 1 ? nullptr : &kernelPool();
+  if (pool && pool->size() == 1) pool = nullptr;
+  auto item = [&](int64_t i) {
+    Problem p = base;
+    p.a += i * g.strideA;
+    p.b += i * g.strideB;
+    p.c += i * g.strideC;
+    return p;
+  };
+  if (g.batch == 1) {
+    runProblem(base, pool && macs >= kParallelMacs ? pool : nullptr, kernel);
+    return;
+  }
+  // Many (or small) items: one item per task; few large ones: each split across the threads.
+  if (pool && macs * g.batch >= kParallelMacs && (g.batch >= 2 * pool->size() || macs < 4 * kParallelMacs)) {
+    pool->run(g.batch, [&](int64_t i) { runProblem(item(i), nullptr, kernel); });
+    return;
+  }
+  for (int64_t i = 0; i < g.batch; i++) runProblem(item(i), pool && macs >= kParallelMacs ? pool : nullptr, kernel);
+}
+
+}  // namespace octet

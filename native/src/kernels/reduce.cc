@@ -1,0 +1,152 @@
+// Reductions over the middle axis of an [outer, r, inner] view (the caller collapses the reduced axes,
+// which must be adjacent), and softmax over the last axis. Sums accumulate in double, as TensorFlow.js'
+// cpu kernels do, so the results match them to float rounding.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+#include "../registry.h"
+#include "napiArgs.h"
+#include "parallel.h"
+#include "simd.h"
+#include "vecmath.h"
+
+namespace octet {
+namespace {
+
+enum ReduceOp { SUM = 0, MEAN = 1, MAX = 2, MIN = 3 };
+
+double sumRow(const float* __restrict x, int64_t n) {
+  int64_t i = 0;
+  double s = 0.0;
+#if defined(__AVX2__) && defined(__FMA__)
+  if (kernelSimd() >= Simd::Avx2 && n >= 16) {
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    for (; i + 8 <= n; i += 8) {
+      const __m256 v = _mm256_loadu_ps(x + i);
+      a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+      a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, _mm256_add_pd(a0, a1));
+    s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  }
+#endif
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
+float extremeRow(const float* x, int64_t n, bool isMax) {
+  float m = x[0];
+  for (int64_t i = 1; i < n; i++) {
+    const float v = x[i];
+    if (v != v) return v;
+    if (isMax ? v > m : v < m) m = v;
+  }
+  return m;
+}
+
+float finish(int op, double s, int64_t r) { return op == MEAN ? static_cast<float>(static_cast<float>(s) / static_cast<float>(r)) : static_cast<float>(s); }
+
+void reduce(int op, const float* x, float* out, int64_t outer, int64_t r, int64_t inner) {
+  const bool extreme = op == MAX || op == MIN;
+  if (inner == 1) {
+    // Rows: one output per contiguous run of r elements.
+    parallelFor(outer, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, r)), [&](int64_t o0, int64_t o1) {
+      for (int64_t o = o0; o < o1; o++) {
+        const float* row = x + o * r;
+        out[o] = extreme ? extremeRow(row, r, op == MAX) : finish(op, sumRow(row, r), r);
+      }
+    });
+    return;
+  }
+  // Columns: for each outer index, out[j] over r rows of `inner` contiguous elements; blocks of columns
+  // per task, double accumulators per column (the loop over j vectorizes).
+  constexpr int64_t kBlock = 512;
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  parallelFor(outer * blocks, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, r * kBlock)), [&](int64_t t0, int64_t t1) {
+    double acc[kBlock];
+    float ext[kBlock];
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t o = t / blocks;
+      const int64_t j0 = (t % blocks) * kBlock;
+      const int64_t w = std::min(kBlock, inner - j0);
+      const float* base = x + o * r * inner + j0;
+      float* dst = out + o * inner + j0;
+      if (extreme) {
+        for (int64_t j = 0; j < w; j++) ext[j] = base[j];
+        for (int64_t i = 1; i < r; i++) {
+          const float* row = base + i * inner;
+          for (int64_t j = 0; j < w; j++) {
+            const float v = row[j];
+            const float m = ext[j];
+            ext[j] = (v != v || m != m) ? (v != v ? v : m) : (op == MAX ? (v > m ? v : m) : (v < m ? v : m));
+          }
+        }
+        for (int64_t j = 0; j < w; j++) dst[j] = ext[j];
+      } else {
+        for (int64_t j = 0; j < w; j++) acc[j] = 0.0;
+        for (int64_t i = 0; i < r; i++) {
+          const float* row = base + i * inner;
+          for (int64_t j = 0; j < w; j++) acc[j] += static_cast<double>(row[j]);
+        }
+        for (int64_t j = 0; j < w; j++) dst[j] = finish(op, acc[j], r);
+      }
+    }
+  });
+}
+
+// kernelsReduce(op, x, out, outer, r, inner)
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto x = viewOf<float>(info[1]);
+  const auto out = viewOf<float>(info[2]);
+  const int64_t outer = intArg(info, 3), r = intArg(info, 4), inner = intArg(info, 5);
+  const int op = static_cast<int>(intArg(info, 0));
+  if (!x.ok || !out.ok || outer < 1 || r < 1 || inner < 1 || op < SUM || op > MIN) return throwError(env, "kernelsReduce(op, x, out, outer, r, inner)");
+  if (x.length < outer * r * inner || out.length < outer * inner) return throwError(env, "kernelsReduce: an operand is shorter than its shape");
+  reduce(op, x.data, out.data, outer, r, inner);
+  return env.Undefined();
+}
+
+// Softmax of one row as TensorFlow.js composes it: e = exp(x − max), s = Σe (double, rounded to
+// float), y = e / s.
+void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
+  const float m = extremeRow(x, n, true);
+  int64_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+  if (kernelSimd() >= Simd::Avx2) {
+    const __m256 mv = _mm256_set1_ps(m);
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, vm::exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv)));
+  }
+#endif
+  for (; i < n; i++) y[i] = vm::expScalar(x[i] - m);
+  const float s = static_cast<float>(sumRow(y, n));
+  for (int64_t j = 0; j < n; j++) y[j] = y[j] / s;
+}
+
+// kernelsSoftmax(x, out, rows, n)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto x = viewOf<float>(info[0]);
+  const auto y = viewOf<float>(info[1]);
+  const int64_t rows = intArg(info, 2), n = intArg(info, 3);
+  if (!x.ok || !y.ok || rows < 0 || n < 1 || x.length < rows * n || y.length < rows * n) return throwError(env, "kernelsSoftmax(x, out, rows, n)");
+  parallelFor(rows, std::max<int64_t>(1, kElementGrain / n), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) softmaxRow(x.data + r * n, y.data + r * n, n);
+  });
+  return env.Undefined();
+}
+
+octet::Registration reg([](Napi::Env env, Napi::Object exports) {
+  exports.Set("kernelsReduce", Napi::Function::New(env, Reduce, "kernelsReduce"));
+  exports.Set("kernelsSoftmax", Napi::Function::New(env, Softmax, "kernelsSoftmax"));
+});
+
+}  // namespace
+}  // namespace octet

@@ -1,0 +1,67 @@
+// Process-wide state of the tensor kernels: the thread pool and the SIMD level.
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "pool.h"
+#include "simd.h"
+
+namespace octet {
+
+namespace {
+std::mutex g_poolMutex;
+KernelPool* g_pool = nullptr;  // leaked on purpose (see pool.h)
+int g_simd = -1;
+
+Simd compiledMax() {
+#if defined(__AVX512F__)
+  return Simd::Avx512;
+#elif defined(__AVX2__) && defined(__FMA__)
+  return Simd::Avx2;
+#else
+  return Simd::Scalar;
+#endif
+}
+}  // namespace
+
+KernelPool& kernelPool() {
+  std::lock_guard<std::mutex> g(g_poolMutex);
+  if (!g_pool) g_pool = new KernelPool(kernelThreadsFromEnv());
+  return *g_pool;
+}
+
+void setKernelThreads(int threads) {
+  std::lock_guard<std::mutex> g(g_poolMutex);
+  if (threads < 1) threads = kernelThreadsFromEnv();
+  if (g_pool && g_pool->size() == threads) return;
+  // The old pool's workers keep sleeping (they hold no work); leaking them is cheaper than a join protocol.
+  g_pool = new KernelPool(threads);
+}
+
+int kernelThreads() { return kernelPool().size(); }
+
+Simd kernelSimd() {
+  if (g_simd < 0) {
+    Simd s = compiledMax();
+    const char* env = std::getenv("OCTET_NATIVE_SIMD");
+    if (env && (std::strcmp(env, "0") == 0 || std::strcmp(env, "scalar") == 0)) s = Simd::Scalar;
+    else if (env && std::strcmp(env, "avx2") == 0 && s > Simd::Avx2) s = Simd::Avx2;
+    g_simd = static_cast<int>(s);
+  }
+  return static_cast<Simd>(g_simd);
+}
+
+void setKernelSimd(Simd s) {
+  const Simd max = compiledMax();
+  g_simd = static_cast<int>(s > max ? max : s);
+}
+
+const char* simdName(Simd s) {
+  switch (s) {
+    case Simd::Avx512: return "avx512";
+    case Simd::Avx2: return "avx2";
+    default: return "scalar";
+  }
+}
+
+}  // namespace octet
