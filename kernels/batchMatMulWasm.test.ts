@@ -1,5 +1,6 @@
-// BatchMatMul on wasm with transpose flags: results and gradients against a float64 reference and
-// the stock kernel; plan choice; no leaked intermediates.
+// The base BatchMatMul on wasm (fast kernels off: XNNPACK fed contiguous operands) with transpose
+// flags: results and gradients against a float64 reference and the stock kernel; plan choice; no leaked
+// intermediates. (The shared suite, kernelSuite.test.ts, covers it against the stock kernel too.)
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { chooseMatMulPlan } from './batchMatMulWasm.ts';
@@ -55,7 +56,7 @@ const cases: [number[], number[], boolean, boolean][] = [
 
 describe('BatchMatMul on wasm', () => {
   it.each(cases)('a %j, b %j, transposeA %s, transposeB %s: forward and gradient', async (aShape, bShape, tA, tB) => {
-    await setupBackend('wasm');
+    await setupBackend('wasm', { fastKernels: false });
     const r = rng(aShape.length * 100 + bShape[0]);
     const a = Float32Array.from({ length: aShape.reduce((p, q) => p * q) }, r);
     const b = Float32Array.from({ length: bShape.reduce((p, q) => p * q) }, r);
@@ -78,7 +79,7 @@ describe('BatchMatMul on wasm', () => {
       expectClose(await ours[0].data(), await stock[0].data());
       expectClose(await ours[1].data(), await stock[1].data());
     } finally {
-      registerOctetKernels('wasm');
+      registerOctetKernels('wasm', { fast: false });
     }
   });
 
@@ -92,7 +93,7 @@ describe('BatchMatMul on wasm', () => {
   });
 
   it.each([[false, false], [true, false], [false, true], [true, true]])('un-batched, transposeA %s transposeB %s, both plans agree with the reference', async (tA, tB) => {
-    await setupBackend('wasm');
+    await setupBackend('wasm', { fastKernels: false });
     const r = rng(99);
     for (const [m, k, n] of [[3, 5, 200], [200, 5, 3], [1, 7, 1]]) {
       const aShape = tA ? [k, m] : [m, k];
@@ -106,7 +107,7 @@ describe('BatchMatMul on wasm', () => {
   });
 
   it('registerOctetKernels is idempotent and keeps the stock setup', async () => {
-    await setupBackend('wasm');
+    await setupBackend('wasm', { fastKernels: false });
     expect(registerOctetKernels('wasm').sort()).toEqual(['BatchMatMul', 'Identity', 'UnsortedSegmentSum']);
     expect(registerOctetKernels('wasm').sort()).toEqual(['BatchMatMul', 'Identity', 'UnsortedSegmentSum']);
     const c = tf.matMul(tf.ones([2, 3]), tf.ones([4, 3]), false, true);

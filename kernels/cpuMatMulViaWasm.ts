@@ -46,33 +46,19 @@ export function makeCpuMatMulViaWasm(stock: KernelFunc): KernelFunc {
   };
 }
 
-let stockCpuMatMul: KernelConfig | null = null;
-
-/**
- * Routes the cpu backend's BatchMatMul through the wasm module. Needs @tensorflow/tfjs-backend-wasm
- * imported; initializes the wasm backend (without leaving it selected) when it is not yet.
- */
-export async function enableWasmMatMulOnCpu(): Promise<void> {
-  if (!wasmBackend()) {
-    const current = tf.getBackend();
-    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialize');
-    await tf.setBackend(current);
-  }
-  if (stockCpuMatMul) return;
-  const stock = tf.getKernel(BatchMatMul, 'cpu');
-  if (!stock) throw new Error('the cpu backend has no BatchMatMul kernel (import @tensorflow/tfjs-backend-cpu first)');
-  tf.unregisterKernel(BatchMatMul, 'cpu');
-  tf.registerKernel({ ...stock, kernelFunc: makeCpuMatMulViaWasm(stock.kernelFunc) });
-  stockCpuMatMul = stock;
+export function cpuMatMulViaWasmConfig(stock: KernelConfig): KernelConfig {
+  return { ...stock, kernelFunc: makeCpuMatMulViaWasm(stock.kernelFunc) };
 }
 
-export function disableWasmMatMulOnCpu(): void {
-  if (!stockCpuMatMul) return;
-  tf.unregisterKernel(BatchMatMul, 'cpu');
-  tf.registerKernel(stockCpuMatMul);
-  stockCpuMatMul = null;
+/** Whether the wasm backend is initialized (its module is what computes the products). */
+export function wasmBackendReady(): boolean {
+  return wasmBackend() !== null;
 }
 
-export function wasmMatMulOnCpuEnabled(): boolean {
-  return stockCpuMatMul !== null;
+/** Initializes the wasm backend without leaving it selected (needs @tensorflow/tfjs-backend-wasm imported). */
+export async function ensureWasmBackend(): Promise<void> {
+  if (wasmBackend()) return;
+  const current = tf.getBackend();
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialize');
+  await tf.setBackend(current);
 }

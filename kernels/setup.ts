@@ -1,9 +1,9 @@
 // One call that makes TensorFlow.js ready for training in Node: gradients registered, the backend
 // package loaded and selected, and our kernels registered on it.
 import * as tf from '@tensorflow/tfjs-core';
-import { disableWasmMatMulOnCpu, enableWasmMatMulOnCpu } from './cpuMatMulViaWasm.ts';
+import { ensureWasmBackend } from './cpuMatMulViaWasm.ts';
 import { installTfjsEsmHook } from './esmHook.ts';
-import { registerOctetKernels } from './register.ts';
+import { defaultKernelOptions, registerOctetKernels } from './register.ts';
 
 export const CPU_BACKENDS = ['cpu', 'wasm'] as const;
 export type CpuBackendName = (typeof CPU_BACKENDS)[number];
@@ -12,8 +12,15 @@ export interface SetupOptions {
   /** tf.enableProdMode(): skips debug checks and the "install tfjs-node" banner. Default true. */
   prodMode?: boolean;
   /**
-   * `cpu` only: compute large matrix products in the wasm module (≈10–30× faster than the JS loop;
-   * everything else stays on cpu). Default true; false keeps the cpu backend pure JS.
+   * The fast kernels (native multi-threaded matrix products, fused ops; kernels/fastKernels.ts).
+   * Default: true unless OCTET_FAST_KERNELS=0. False keeps TensorFlow.js' kernels plus the base
+   * kernels below — the same results within float tolerance, slower.
+   */
+  fastKernels?: boolean;
+  /**
+   * `cpu` without the fast kernels (or without the native addon): compute large matrix products in
+   * the wasm module (≈10–30× faster than the JS loop; everything else stays on cpu). Default true;
+   * false (with fastKernels false) keeps the cpu backend pure JS.
    */
   wasmMatMul?: boolean;
 }
@@ -34,14 +41,12 @@ export async function setupBackend(name: CpuBackendName, opts: SetupOptions = {}
   if (opts.prodMode ?? true) tf.enableProdMode();
   if (!(await tf.setBackend(name))) throw new Error(`TensorFlow.js backend "${name}" failed to initialize`);
   await tf.ready();
-  registerOctetKernels(name);
-  if (name === 'cpu') {
-    if (opts.wasmMatMul ?? true) {
-      await enableWasmMatMulOnCpu();
-      registerOctetKernels('wasm');
-    } else {
-      disableWasmMatMulOnCpu();
-    }
+  const defaults = defaultKernelOptions();
+  const options = { ...defaults, fast: opts.fastKernels ?? defaults.fast, wasmMatMul: opts.wasmMatMul ?? true };
+  if (name === 'cpu' && options.wasmMatMul) {
+    await ensureWasmBackend();
+    registerOctetKernels('wasm', options); // the products the cpu backend sends to the wasm module run there
   }
+  registerOctetKernels(name, options);
   return tf;
 }

@@ -1,0 +1,34 @@
+// Kernel names of the fused ops the models use when the active backend has them: kernels/ registers
+// them on cpu and wasm (native, or TypeScript without the addon); models/layers/fused.ts runs them by
+// name and falls back to composed TensorFlow.js ops everywhere else (GPU backends, OCTET_FAST_KERNELS=0).
+// Each fused kernel computes exactly the composed ops' formula, in the same order of float operations.
+
+export const FUSED_KERNELS = {
+  /** inputs { x } → y = gelu(x); attrs GeluAttrs */
+  gelu: 'OctetGelu',
+  /** inputs { dy, x } → dx = dy · gelu'(x); attrs GeluAttrs */
+  geluGrad: 'OctetGeluGrad',
+  /** inputs { x, weight, bias? } → [y, xhat, rstd ([..., 1])]; attrs NormAttrs */
+  norm: 'OctetNorm',
+  /** inputs { dy, xhat, rstd, weight } → [dx, dweight, dbias (LayerNorm only)]; attrs NormAttrs */
+  normGrad: 'OctetNormGrad',
+  /** inputs { x } → [y, multiplier] as tf.dropout(x, rate, undefined, seed); attrs DropoutAttrs */
+  dropout: 'OctetDropout',
+} as const;
+
+export interface GeluAttrs {
+  /** 'erf': 0.5·x·(1 + erf(x/√2)); 'tanh': the tanh approximation (0.044715, √(2/π)). */
+  approximate: 'erf' | 'tanh';
+}
+
+export interface NormAttrs {
+  eps: number;
+  /** T5's RMS norm (no centering, no bias) instead of LayerNorm. */
+  rms: boolean;
+}
+
+export interface DropoutAttrs {
+  rate: number;
+  /** The seed tf.dropout would get (its random stream is seedrandom's Alea of String(seed)). */
+  seed: number;
+}

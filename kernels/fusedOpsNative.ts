@@ -1,0 +1,83 @@
+// The fused ops of common/fusedKernels.ts (GELU, LayerNorm / RMS norm, dropout), forward and backward,
+// for `cpu` and `wasm`, computed natively (native/src/kernels/fusedOps.cc). One pass per op instead of
+// the 5–15 composed kernels (and their temporaries) each replaces. Without the addon they are not
+// registered and models/ composes the same formulas from TensorFlow.js ops.
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../common/fusedKernels.ts';
+import type { TensorKernelsNative } from '../native/tensorKernels.ts';
+import { aleaState } from './alea.ts';
+import { tensorIo } from './tensorIo.ts';
+
+function f32Inputs(...ts: (TensorInfo | undefined)[]): void {
+  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`Octet fused kernels take float32 tensors, got ${t.dtype}`);
+}
+
+const gelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: TensorInfo };
+  f32Inputs(x);
+  const io = tensorIo(backend);
+  const out = io.make([...x.shape]);
+  if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', null);
+  return out;
+};
+
+const geluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  f32Inputs(dy, x);
+  if (!util.arraysEqual(dy.shape, x.shape)) throw new Error('OctetGeluGrad: dy and x must have the same shape');
+  const io = tensorIo(backend);
+  const out = io.make([...x.shape]);
+  if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', io.f32(dy)!);
+  return out;
+};
+
+const norm = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x, weight, bias } = inputs as { x: TensorInfo; weight: TensorInfo; bias?: TensorInfo };
+  const { eps, rms } = attrs as unknown as NormAttrs;
+  f32Inputs(x, weight, bias);
+  const h = x.shape[x.shape.length - 1];
+  const rows = util.sizeFromShape(x.shape) / h;
+  if (util.sizeFromShape(weight.shape) !== h || (!rms && (!bias || util.sizeFromShape(bias.shape) !== h))) throw new Error('OctetNorm: weight/bias must have the last dimension of x');
+  const io = tensorIo(backend);
+  const y = io.make([...x.shape]);
+  const xhat = io.make([...x.shape]);
+  const rstd = io.make([...x.shape.slice(0, -1), 1]);
+  if (rows > 0) native.norm(io.f32(x)!, io.f32(weight)!, rms ? null : io.f32(bias!)!, io.f32(y)!, io.f32(xhat)!, io.f32(rstd)!, rows, h, eps, rms);
+  return [y, xhat, rstd];
+};
+
+const normGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, xhat, rstd, weight } = inputs as { dy: TensorInfo; xhat: TensorInfo; rstd: TensorInfo; weight: TensorInfo };
+  const { rms } = attrs as unknown as NormAttrs;
+  f32Inputs(dy, xhat, rstd, weight);
+  const h = xhat.shape[xhat.shape.length - 1];
+  const rows = util.sizeFromShape(xhat.shape) / h;
+  const io = tensorIo(backend);
+  const dx = io.make([...xhat.shape]);
+  const dw = io.make([h]);
+  const db = rms ? null : io.make([h]);
+  native.normGrad(io.f32(dy)!, io.f32(xhat)!, io.f32(rstd)!, io.f32(weight)!, io.f32(dx)!, io.f32(dw)!, db ? io.f32(db)! : null, rows, h, rms);
+  return db ? [dx, dw, db] : [dx, dw];
+};
+
+const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: TensorInfo };
+  const { rate, seed } = attrs as unknown as DropoutAttrs;
+  f32Inputs(x);
+  const io = tensorIo(backend);
+  const y = io.make([...x.shape]);
+  const multiplier = io.make([...x.shape]);
+  if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(x)!, io.f32(y)!, io.f32(multiplier)!, rate, aleaState(String(seed)));
+  return [y, multiplier];
+};
+
+export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 'cpu' | 'wasm'): KernelConfig[] {
+  return [
+    { kernelName: FUSED_KERNELS.gelu, backendName, kernelFunc: gelu(native) },
+    { kernelName: FUSED_KERNELS.geluGrad, backendName, kernelFunc: geluGrad(native) },
+    { kernelName: FUSED_KERNELS.norm, backendName, kernelFunc: norm(native) },
+    { kernelName: FUSED_KERNELS.normGrad, backendName, kernelFunc: normGrad(native) },
+    { kernelName: FUSED_KERNELS.dropout, backendName, kernelFunc: dropout(native) },
+  ];
+}

@@ -1,0 +1,64 @@
+// The same kernel code for `cpu` and `wasm`: making outputs and reading a tensor's live buffer.
+// On wasm, making an output may grow the heap (which detaches every view): a kernel makes all its
+// outputs first, then takes its views.
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export interface TensorIo {
+  /** A new tensor of `shape` (zeroed on cpu, uninitialized on wasm). */
+  make(shape: number[], dtype?: 'float32' | 'int32'): TensorInfo;
+  /** Live float32 view of a tensor's buffer; null when it is not a float32 array (fall back). */
+  f32(t: TensorInfo): Float32Array | null;
+  i32(t: TensorInfo): Int32Array | null;
+  /** Frees a temporary made with make(). */
+  dispose(t: TensorInfo): void;
+  /** A tensor sharing `t`'s buffer with another shape (a reshape). */
+  alias(t: TensorInfo, shape: number[]): TensorInfo;
+}
+
+function cpuIo(cpu: MathBackendCPU): TensorIo {
+  const values = (t: TensorInfo) => cpu.data.get(t.dataId)?.values;
+  return {
+    make: (shape, dtype = 'float32') => cpu.makeTensorInfo(shape, dtype, util.getTypedArrayFromDType(dtype, util.sizeFromShape(shape))),
+    f32: (t) => {
+      const v = values(t);
+      return t.dtype === 'float32' && v instanceof Float32Array ? v : null;
+    },
+    i32: (t) => {
+      const v = values(t);
+      return t.dtype === 'int32' && v instanceof Int32Array ? v : null;
+    },
+    dispose: (t) => void cpu.disposeData(t.dataId),
+    alias: (t, shape) => {
+      cpu.incRef(t.dataId);
+      return { dataId: t.dataId, shape, dtype: t.dtype };
+    },
+  };
+}
+
+function wasmIo(wasm: BackendWasm): TensorIo {
+  return {
+    make: (shape, dtype = 'float32') => wasm.makeOutput(shape, dtype),
+    f32: (t) => (t.dtype === 'float32' ? (wasm.typedArrayFromHeap(t) as Float32Array) : null),
+    i32: (t) => (t.dtype === 'int32' ? (wasm.typedArrayFromHeap(t) as Int32Array) : null),
+    dispose: (t) => void wasm.disposeData(t.dataId),
+    alias: (t, shape) => {
+      wasm.incRef(t.dataId);
+      return { dataId: t.dataId, shape, dtype: t.dtype };
+    },
+  };
+}
+
+const cache = new WeakMap<object, TensorIo>();
+
+export function tensorIo(backend: KernelBackend | unknown): TensorIo {
+  const b = backend as object;
+  let io = cache.get(b);
+  if (!io) {
+    io = 'typedArrayFromHeap' in b ? wasmIo(b as BackendWasm) : cpuIo(b as MathBackendCPU);
+    cache.set(b, io);
+  }
+  return io;
+}

@@ -1,0 +1,87 @@
+// Elementwise, reduction, softmax and transpose cases: broadcasting patterns of the models (bias rows,
+// per-row statistics, attention masks), odd lengths (vector tails), sizes above the threading threshold.
+import * as tf from '@tensorflow/tfjs-core';
+import { Softmax, Transpose } from '@tensorflow/tfjs-core';
+import { BINARY_KERNELS, REDUCE_KERNELS, UNARY_KERNELS } from '../elementwiseNative.ts';
+import type { KernelCase } from './cases.ts';
+import { uniform, valueAndGrads } from './random.ts';
+
+const BINARY_OPS: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
+  Add: tf.add, Sub: tf.sub, Multiply: tf.mul, RealDiv: tf.div, Maximum: tf.maximum, Minimum: tf.minimum, SquaredDifference: tf.squaredDifference,
+};
+const BROADCASTS: [number[], number[]][] = [
+  [[37, 19], [37, 19]],
+  [[37, 19], [19]], // bias row
+  [[37, 19], [37, 1]], // per-row statistic
+  [[1], [5, 3]], // scalar first
+  [[2, 3, 7, 7], [2, 1, 1, 7]], // attention mask
+  [[3, 1, 5], [1, 4, 1]], // both ways
+  [[300, 257], [257]], // threaded
+];
+
+const UNARY_OPS: Record<string, [(x: tf.Tensor) => tf.Tensor, number, number]> = {
+  Exp: [tf.exp, -4, 4], Erf: [tf.erf, -3, 3], Tanh: [tf.tanh, -4, 4], Sigmoid: [tf.sigmoid, -6, 6], Rsqrt: [tf.rsqrt, 0.1, 3],
+  Sqrt: [tf.sqrt, 0.1, 3], Square: [tf.square, -3, 3], Floor: [tf.floor, -3, 3], Neg: [tf.neg, -3, 3], Abs: [tf.abs, -3, 3],
+  Log: [tf.log, 0.1, 3], Relu: [tf.relu, -3, 3], Reciprocal: [tf.reciprocal, 0.5, 3],
+};
+
+const REDUCE_OPS: Record<string, (x: tf.Tensor, axis: number | number[] | undefined, keep: boolean) => tf.Tensor> = {
+  Sum: tf.sum, Mean: tf.mean, Max: tf.max, Min: tf.min,
+};
+const REDUCTIONS: [number[], number | number[] | undefined, boolean][] = [
+  [[37, 19], -1, false], [[37, 19], 0, false], [[4, 9, 13], [1, 2], true], [[4, 9, 13], 1, false], [[6, 1, 11], [0, 1], false],
+  [[5, 7], undefined, false], [[1030, 257], 0, false], [[1030, 257], 1, true],
+];
+
+const TRANSPOSES: [number[], number[]][] = [
+  [[7, 13], [1, 0]], [[2, 5, 3, 8], [0, 2, 1, 3]], [[5, 6, 3], [2, 0, 1]], [[3, 9, 20], [0, 2, 1]], [[2, 3, 4, 5, 6], [4, 1, 3, 0, 2]],
+  [[130, 270], [1, 0]],
+];
+
+// Maximum/Minimum: inputs far apart so that no two entries tie (the gradient picks one side).
+const apart = (shape: number[], seed: number, offset: number) => tf.add(uniform(shape, seed, 0, 0.4), offset);
+
+export const elementwiseCases: KernelCase[] = [
+  ...Object.entries(BINARY_KERNELS).flatMap(([kernel]) =>
+    BROADCASTS.map(([a, b], i): KernelCase => ({
+      // The gradient sums over broadcast axes: float sums of up to 300 terms (wasm's stock Sum accumulates in float).
+      kernel, name: `${JSON.stringify(a)} ∘ ${JSON.stringify(b)}`, tol: 2e-5,
+      run: () => {
+        const x = kernel === 'Maximum' || kernel === 'Minimum' ? apart(a, i, (i % 2) - 0.2) : uniform(a, i, -2, 2);
+        const y = kernel === 'RealDiv' ? uniform(b, 100 + i, 0.5, 1.5) : kernel === 'Maximum' || kernel === 'Minimum' ? apart(b, 100 + i, 0) : uniform(b, 100 + i, -2, 2);
+        // tfjs-core's Maximum/Minimum/SquaredDifference gradients do not reduce broadcast axes: forward only there.
+        const noBroadcastGrad = ['Maximum', 'Minimum', 'SquaredDifference'].includes(kernel) && JSON.stringify(a) !== JSON.stringify(b);
+        return noBroadcastGrad ? [BINARY_OPS[kernel](x, y)] : valueAndGrads(BINARY_OPS[kernel], [x, y], 200 + i);
+      },
+    })),
+  ),
+  ...Object.entries(UNARY_KERNELS).flatMap(([kernel]) =>
+    [[3, 5], [1001], [70000]].map((shape, i): KernelCase => ({
+      kernel, name: JSON.stringify(shape), tol: 2e-6,
+      run: () => {
+        const [f, lo, hi] = UNARY_OPS[kernel];
+        return valueAndGrads(f, [uniform(shape, 300 + i, lo, hi)], 400 + i);
+      },
+    })),
+  ),
+  ...Object.entries(REDUCE_KERNELS).flatMap(([kernel]) =>
+    REDUCTIONS.map(([shape, axis, keep], i): KernelCase => ({
+      // Sums of up to 1030 terms: wasm's stock kernels accumulate in float, ours (and cpu's) in double.
+      kernel, name: `${JSON.stringify(shape)} axis ${JSON.stringify(axis)}${keep ? ' keepDims' : ''}`, tol: 1e-4,
+      run: () => valueAndGrads((x) => REDUCE_OPS[kernel](x, axis, keep), [uniform(shape, 500 + i, -2, 2)], 600 + i),
+    })),
+  ),
+  ...[[[6, 10], false], [[2, 3, 5, 33], true], [[300, 130], false]].map(([shape, masked], i): KernelCase => ({
+    kernel: Softmax, name: `${JSON.stringify(shape)}${masked ? ' with a -3.4e38 mask' : ''}`, tol: 2e-6,
+    run: () => {
+      const s = shape as number[];
+      let x = uniform(s, 700 + i, -5, 5);
+      if (masked) x = tf.add(x, tf.mul(tf.cast(tf.greater(uniform([s[0], 1, 1, s[3]], 800 + i, 0, 1), 0.7), 'float32'), -3.4028234663852886e38));
+      return valueAndGrads((z) => tf.softmax(z), [x], 900 + i);
+    },
+  })),
+  ...TRANSPOSES.map(([shape, perm], i): KernelCase => ({
+    kernel: Transpose, name: `${JSON.stringify(shape)} perm ${JSON.stringify(perm)}`, tol: 0,
+    run: () => valueAndGrads((x) => tf.transpose(x, perm), [uniform(shape, 1000 + i)], 1100 + i),
+  })),
+];

@@ -1,0 +1,96 @@
+// Cases of the models' fused ops (common/fusedKernels.ts). Their "stock kernel" is the composition of
+// stock TensorFlow.js ops that models/ runs when the fused kernel is not registered: each case computes
+// the fused op when the backend has it and that composition when it does not (as models/layers do), so
+// the suite compares the two, forward and gradient. Dropout is compared with tf.dropout itself.
+import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../../common/fusedKernels.ts';
+import type { KernelCase } from './cases.ts';
+import { uniform, valueAndGrads } from './random.ts';
+
+const has = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) => {
+  const out = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
+};
+const save = (args: unknown[]) => args[args.length - 1] as tf.GradSaveFunc;
+
+function geluComposed(x: tf.Tensor, approximate: GeluAttrs['approximate']): tf.Tensor {
+  if (approximate === 'erf') return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+  const k = 0.044715;
+  const s = Math.sqrt(2 / Math.PI);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), k)), s)), 1));
+}
+
+function gelu(x: tf.Tensor, approximate: GeluAttrs['approximate']): tf.Tensor {
+  if (!has(FUSED_KERNELS.gelu)) return geluComposed(x, approximate);
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    save(args)([args[0] as tf.Tensor]);
+    return {
+      value: run(FUSED_KERNELS.gelu, { x: args[0] as tf.Tensor }, { approximate })[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run(FUSED_KERNELS.geluGrad, { dy, x: saved[0] }, { approximate })[0],
+    };
+  })(x);
+}
+
+/** [y, x̂, 1/σ] of LayerNorm (bias) or RMS norm (no bias). */
+function normComposed(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, eps: number): tf.Tensor[] {
+  const centered = b ? tf.sub(x, tf.mean(x, -1, true)) : x;
+  const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps));
+  const xhat = tf.mul(centered, r);
+  return [b ? tf.add(tf.mul(xhat, w), b) : tf.mul(w, xhat), xhat, r];
+}
+
+function norm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, eps: number): tf.Tensor[] {
+  if (!has(FUSED_KERNELS.norm)) return normComposed(x, w, b, eps);
+  const attrs: NormAttrs = { eps, rms: b === null };
+  // Forward outputs directly (all three), and y through a customGrad for the gradients.
+  const outs = run(FUSED_KERNELS.norm, b ? { x, weight: w, bias: b } : { x, weight: w }, attrs);
+  return outs;
+}
+
+function normValue(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, eps: number): tf.Tensor {
+  if (!has(FUSED_KERNELS.norm)) return normComposed(x, w, b, eps)[0];
+  const attrs: NormAttrs = { eps, rms: b === null };
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, weight, bias] = args as tf.Tensor[];
+    const [value, xhat, rstd] = run(FUSED_KERNELS.norm, b ? { x: input, weight, bias } : { x: input, weight }, attrs);
+    save(args)([xhat, rstd, weight]);
+    return { value, gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => run(FUSED_KERNELS.normGrad, { dy, xhat: s[0], rstd: s[1], weight: s[2] }, attrs) };
+  });
+  return b ? f(x, w, b) : f(x, w);
+}
+
+function dropout(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
+  if (!has(FUSED_KERNELS.dropout)) return tf.dropout(x, attrs.rate, undefined, attrs.seed);
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [value, multiplier] = run(FUSED_KERNELS.dropout, { x: args[0] as tf.Tensor }, attrs);
+    save(args)([multiplier]);
+    return { value, gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => tf.mul(dy, s[0]) };
+  })(x);
+}
+
+const NORM_SHAPES = [[3, 5, 12], [1030, 96], [7, 1]];
+
+export const fusedCases: KernelCase[] = [
+  ...(['erf', 'tanh'] as const).flatMap((approximate) =>
+    [[4, 9], [1001], [300, 257]].flatMap((shape, i): KernelCase[] => [
+      { kernel: FUSED_KERNELS.gelu, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => [gelu(uniform(shape, 1200 + i, -5, 5), approximate)] },
+      { kernel: FUSED_KERNELS.geluGrad, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => valueAndGrads((x) => gelu(x, approximate), [uniform(shape, 1300 + i, -5, 5)], 1400 + i) },
+    ]),
+  ),
+  ...[true, false].flatMap((layerNorm) =>
+    NORM_SHAPES.flatMap((shape, i): KernelCase[] => {
+      const h = shape[shape.length - 1];
+      const inputs = () => [uniform(shape, 1500 + i, -3, 4), uniform([h], 1600 + i, 0.5, 1.5), ...(layerNorm ? [uniform([h], 1700 + i)] : [])];
+      const label = `${layerNorm ? 'LayerNorm' : 'RMS norm'} ${JSON.stringify(shape)}`;
+      return [
+        { kernel: FUSED_KERNELS.norm, name: label, tol: 2e-6, run: () => { const [x, w, b] = inputs(); return norm(x, w, b ?? null, 1e-5); } },
+        { kernel: FUSED_KERNELS.normGrad, name: label, tol: 2e-5, run: () => valueAndGrads((x, w, b) => normValue(x, w, b ?? null, 1e-5), inputs(), 1800 + i) },
+      ];
+    }),
+  ),
+  ...([[0.1, 7], [0.5, 123456], [0.3, 0]] as const).map(([rate, seed], i): KernelCase => ({
+    kernel: FUSED_KERNELS.dropout, name: `rate ${rate}, seed ${seed}: the masks of tf.dropout`, tol: 0,
+    run: () => valueAndGrads((x) => dropout(x, { rate, seed }), [uniform([i === 1 ? 70001 : 33, 17], 1900 + i)], 2000 + i),
+  })),
+];
