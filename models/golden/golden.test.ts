@@ -24,11 +24,15 @@ it('finds the golden fixtures', () => {
   expect(fixtures.length).toBeGreaterThanOrEqual(2);
 });
 
-// cpu twice: pure JS, and with its matrix products computed in the wasm module (the default).
+// cpu: pure JS, with its matrix products computed in the wasm module, and with the fast kernels (the
+// default: native matmuls, elementwise ops and fused GELU/norms when the addon is built); wasm without
+// and with the fast kernels.
 const configs = [
-  ['cpu (pure JS)', 'cpu', { wasmMatMul: false }],
-  ['cpu', 'cpu', { wasmMatMul: true }],
-  ['wasm', 'wasm', {}],
+  ['cpu (pure JS)', 'cpu', { wasmMatMul: false, fastKernels: false }],
+  ['cpu (matmuls in wasm)', 'cpu', { wasmMatMul: true, fastKernels: false }],
+  ['cpu (fast kernels)', 'cpu', { fastKernels: true }],
+  ['wasm', 'wasm', { fastKernels: false }],
+  ['wasm (fast kernels)', 'wasm', { fastKernels: true }],
 ] as const;
 
 describe.each(configs)('golden fixtures on %s', (_label, backend, options) => {

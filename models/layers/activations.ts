@@ -1,9 +1,12 @@
 // Activations by transformers' ACT2FN name. "gelu" is the exact erf form (torch.nn.functional.gelu);
 // "gelu_new" / "gelu_pytorch_tanh" / "gelu_fast" are the tanh approximation (0.044715, sqrt(2/pi)).
 // Both GELUs have hand-written gradients that keep only their input for the backward pass (autodiff
-// of the composed ops would keep five intermediates of the FFN's widest activation per layer).
+// of the composed ops would keep five intermediates of the FFN's widest activation per layer). Where the
+// backend registers the fused GELU kernels (kernels/ on cpu and wasm) each direction is one pass.
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, type GeluAttrs } from '../../common/fusedKernels.ts';
 import type { ActivationName } from '../config/activations.ts';
+import { hasFusedKernel, runFused } from './fused.ts';
 
 const SQRT_HALF = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -21,14 +24,29 @@ function withGrad(forward: Unary, derivative: Unary): Unary {
   return (x) => f(x);
 }
 
+/** The same GELU as one fused kernel each way (backends that register FUSED_KERNELS.gelu). */
+function fusedGelu(approximate: GeluAttrs['approximate']): Unary {
+  const attrs: GeluAttrs = { approximate };
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    const [value] = runFused(FUSED_KERNELS.gelu, { x }, attrs);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(FUSED_KERNELS.geluGrad, { dy, x: saved[0] }, attrs)[0] };
+  });
+  return (x) => f(x);
+}
+
+const fusedGeluErf = fusedGelu('erf');
+const fusedGeluTanh = fusedGelu('tanh');
+
 /** 0.5·x·(1 + erf(x/√2)); derivative Φ(x) + x·φ(x). */
-export const geluErf = withGrad(
+export const geluErfComposed = withGrad(
   (x) => tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1))),
   (x) => tf.tidy(() => tf.add(tf.mul(tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1), 0.5), tf.mul(x, tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI)))),
 );
 
 /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-export const geluTanh = withGrad(
+export const geluTanhComposed = withGrad(
   (x) => tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), GELU_TANH_K)), SQRT_2_OVER_PI)), 1))),
   (x) => tf.tidy(() => {
     const t = tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), GELU_TANH_K)), SQRT_2_OVER_PI));
@@ -37,6 +55,12 @@ export const geluTanh = withGrad(
     return tf.add(tf.mul(tf.add(t, 1), 0.5), tf.mul(tf.mul(tf.mul(x, 0.5), tf.sub(1, tf.square(t))), du));
   }),
 );
+
+const fusedOr = (fused: Unary, composed: Unary): Unary => (x) =>
+  x.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.gelu) && hasFusedKernel(FUSED_KERNELS.geluGrad) ? fused(x) : composed(x);
+
+export const geluErf = fusedOr(fusedGeluErf, geluErfComposed);
+export const geluTanh = fusedOr(fusedGeluTanh, geluTanhComposed);
 
 export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
   switch (name) {

@@ -1,5 +1,7 @@
 // Per-call run options: eval mode (the default, deterministic) or training with dropout.
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, type DropoutAttrs } from '../../common/fusedKernels.ts';
+import { hasFusedKernel, runFused } from './fused.ts';
 
 export interface RunContext {
   /** Apply dropout as in train mode. Default false (eval mode: every dropout is the identity). */
@@ -18,5 +20,21 @@ export function dropout(x: tf.Tensor, rate: number, ctx: RunContext): tf.Tensor 
   if (ctx.seed === undefined) return tf.dropout(x, rate);
   const k = ctx.dropoutCalls ?? 0;
   ctx.dropoutCalls = k + 1;
+  if (x.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.dropout)) return fusedDropout(x, { rate, seed: ctx.seed + k });
   return tf.dropout(x, rate, undefined, ctx.seed + k);
+}
+
+/**
+ * tf.dropout(x, rate, undefined, seed) as one kernel: the same random stream and float operations, so
+ * the same masks; keeps the multiplier for the backward pass (dx = dy · multiplier) instead of the
+ * composed op's random draws, their floor and the multiplier.
+ */
+function fusedDropout(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [value, multiplier] = runFused(FUSED_KERNELS.dropout, { x: input }, attrs);
+    save([multiplier]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+  });
+  return f(x);
 }
