@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureWasmBackend } from './cpuMatMulViaWasm.ts';
 import { installTfjsEsmHook } from './esmHook.ts';
-import { defaultKernelOptions, registerOctetKernels } from './register.ts';
+import { tensorKernelsNative } from '../native/tensorKernels.ts';
+import { defaultKernelOptions, octetKernelProviders, registerOctetKernels } from './register.ts';
 
 export const CPU_BACKENDS = ['cpu', 'wasm'] as const;
 export type CpuBackendName = (typeof CPU_BACKENDS)[number];
@@ -49,4 +50,16 @@ export async function setupBackend(name: CpuBackendName, opts: SetupOptions = {}
   }
   registerOctetKernels(name, options);
   return tf;
+}
+
+/** One line for logs: which kernels serve `backendName` now. */
+export function describeKernels(backendName: string): string {
+  const providers = Object.values(octetKernelProviders(backendName));
+  if (providers.some((id) => id.includes('native'))) {
+    const native = tensorKernelsNative(() => {});
+    return `fast kernels (native ${native?.simd() ?? '?'}, ${native?.threads() ?? '?'} threads)`;
+  }
+  if (process.env.OCTET_FAST_KERNELS === '0') return 'fast kernels off (OCTET_FAST_KERNELS=0)';
+  if (backendName !== 'cpu' && backendName !== 'wasm') return `TensorFlow.js kernels of ${backendName}`;
+  return tensorKernelsNative(() => {}) ? 'fast kernels off' : 'fast kernels unavailable (native addon not built: node native/build.mjs)';
 }

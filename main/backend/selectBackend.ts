@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice } from '../../common/runConfig.ts';
 import { registerOctetKernels } from '../../kernels/register.ts';
-import { loadGradients, setupBackend } from '../../kernels/setup.ts';
+import { describeKernels, loadGradients, setupBackend } from '../../kernels/setup.ts';
 
 export interface BackendSelection {
   /** tfjs backend name now active: "tensorflow", "wasm" or "cpu". */
@@ -12,13 +12,16 @@ export interface BackendSelection {
   choice: Exclude<BackendChoice, 'auto'>;
   /** Why each better option was not used. */
   skipped: { choice: string; reason: string }[];
+  /** Which kernels serve it (fast kernels on cpu/wasm unless OCTET_FAST_KERNELS=0), for the run's log. */
+  kernels: string;
 }
 
 const ORDER: Exclude<BackendChoice, 'auto'>[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 async function tryActivate(choice: Exclude<BackendChoice, 'auto'>): Promise<void> {
   if (choice === 'wasm' || choice === 'cpu') {
-    // Our kernels too (scatter-add, transpose-free matmuls; on cpu the matmuls run in wasm).
+    // Our kernels too: the fast kernels (native matmuls, fused ops) unless OCTET_FAST_KERNELS=0, and the
+    // base ones (scatter-add, transpose-free matmuls; without the addon, cpu's matmuls run in wasm).
     await setupBackend(choice);
     return;
   }
@@ -43,7 +46,7 @@ export async function selectBackend(requested: BackendChoice = 'auto'): Promise<
   for (const choice of candidates) {
     try {
       await tryActivate(choice);
-      return { backend: tf.getBackend(), choice, skipped };
+      return { backend: tf.getBackend(), choice, skipped, kernels: describeKernels(tf.getBackend()) };
     } catch (err) {
       if (requested !== 'auto') throw new Error(`backend "${choice}" is not available: ${reasonOf(err)}. Use backend: auto, wasm or cpu.`);
       skipped.push({ choice, reason: reasonOf(err) });
