@@ -73,7 +73,7 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     for (const s of backend.skipped) log('info', `backend ${s.choice} skipped: ${s.reason}`);
     const device = backend.choice === 'tensorflow-gpu' ? `GPU ${(await detectGpus()).gpus[0]?.name ?? '(unknown)'}` : `CPU (${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown'})`;
     store.updateRun(runId, { backend: backend.choice, device, startedAt: store.getRun(runId).startedAt ? undefined : Date.now() });
-    log('info', `backend ${backend.choice} (${tf.getBackend()})`);
+    log('info', `backend ${backend.choice} (${tf.getBackend()}), ${backend.kernels}`);
 
     // 2. model and data (from the last checkpoint when resuming)
     const resumeFrom = args.resume ? store.lastCheckpoint(runId) : null;
