@@ -1,10 +1,13 @@
 // The fast kernels of issue 7, by backend: native SGEMM for every matrix product, native elementwise /
-// reduction / softmax / transpose kernels, and the models' fused ops (common/fusedKernels.ts). Left out with setupBackend(name, { fastKernels: false }) or
+// reduction / softmax / transpose kernels, gather and scatter-add, and the models' fused ops
+// (common/fusedKernels.ts). Left out with setupBackend(name, { fastKernels: false }) or
 // OCTET_FAST_KERNELS=0.
-import { BatchMatMul, _FusedMatMul } from '@tensorflow/tfjs-core';
+import { BatchMatMul, GatherV2, UnsortedSegmentSum, _FusedMatMul } from '@tensorflow/tfjs-core';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { elementwiseNativeKernels, nativeKernelConfig } from './elementwiseNative.ts';
 import { fusedOpsNativeKernels } from './fusedOpsNative.ts';
+import { gatherNative, unsortedSegmentSumNative } from './gatherNative.ts';
+import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
 import { batchMatMulNative, fusedMatMulNative } from './matMulNative.ts';
 import type { KernelProvider } from './provider.ts';
 
@@ -15,6 +18,11 @@ export function fastKernelProviders(native: TensorKernelsNative | null): KernelP
     list.push(
       { id: `matmul-${backend}-native`, backend, kernelName: BatchMatMul, when: () => true, make: (stock) => (stock ? batchMatMulNative(native, stock) : null) },
       { id: `fused-matmul-${backend}-native`, backend, kernelName: _FusedMatMul, when: () => true, make: (stock) => (stock ? fusedMatMulNative(native, stock) : null) },
+    );
+    const scatterFallback = backend === 'cpu' ? unsortedSegmentSumCpu : unsortedSegmentSumWasm;
+    list.push(
+      { id: `gather-${backend}-native`, backend, kernelName: GatherV2, when: () => true, make: (stock) => (stock ? gatherNative(native, stock) : null) },
+      { id: `uss-${backend}-native`, backend, kernelName: UnsortedSegmentSum, when: () => true, make: () => unsortedSegmentSumNative(native, scatterFallback) },
     );
     for (const [kernelName, run] of elementwiseNativeKernels()) {
       list.push({ id: `${kernelName}-${backend}-native`, backend, kernelName, when: () => true, make: (stock) => (stock ? nativeKernelConfig(kernelName, run, native, stock) : null) });

@@ -57,6 +57,10 @@ export interface TensorKernelsNative {
   norm(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, xhat: Float32Array, rstd: Float32Array, rows: number, h: number, eps: number, rms: boolean): void;
   normGrad(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, weight: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, rows: number, h: number, rms: boolean): void;
   dropout(x: Float32Array, y: Float32Array, multiplier: Float32Array, rate: number, state: AleaState): void;
+  /** Rows of an [outer, dim, inner] view by index; returns -1, or the position of the first index outside [0, dim). */
+  gather(x: Float32Array, indices: Int32Array, out: Float32Array, outer: number, dim: number, inner: number): number;
+  /** out = 0, then out[ids[i], :] += x[i, :] (ids outside [0, numSegments) are dropped). */
+  scatterAdd(x: Float32Array, ids: Int32Array, out: Float32Array, numSegments: number, inner: number): void;
   /** Threads of the kernels' pool (the caller included); a number sets it (tests, benchmarks). */
   threads(set?: number): number;
   /** The vector path in use; a level narrows it (tests compare every path). */
@@ -68,7 +72,7 @@ let cached: TensorKernelsNative | null | undefined;
 
 const NAMES = [
   'kernelsGemm', 'kernelsBinary', 'kernelsUnary', 'kernelsReduce', 'kernelsSoftmax', 'kernelsTranspose', 'kernelsGelu', 'kernelsNorm',
-  'kernelsNormGrad', 'kernelsDropout', 'kernelsThreads', 'kernelsSimd',
+  'kernelsNormGrad', 'kernelsDropout', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd',
 ] as const;
 
 export function tensorKernelsNative(log: (line: string) => void = (l) => console.warn(l)): TensorKernelsNative | null {
@@ -81,7 +85,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     return (cached = null);
   }
   const fn = (n: (typeof NAMES)[number]) => addon[n] as Fn;
-  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout] = NAMES.map(fn);
+  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd] = NAMES.map(fn);
   return (cached = {
     gemm: (c) => void gemm(c.a, c.b, c.c, c.batch, c.m, c.n, c.k, c.transA, c.transB, c.strideA, c.strideB, c.bias, c.relu ? 1 : 0, c.accumulate, c.threads),
     binary: (op, a, b, out, g) => void binary(BINARY_OPS[op], a, b, out, g),
@@ -93,6 +97,8 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     norm: (x, w, b, y, xhat, rstd, rows, h, eps, rms) => void norm(x, w, b, y, xhat, rstd, rows, h, eps, rms),
     normGrad: (dy, xhat, rstd, w, dx, dw, db, rows, h, rms) => void normGrad(dy, xhat, rstd, w, dx, dw, db, rows, h, rms),
     dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
+    gather: (x, indices, out, outer, dim, inner) => gather(x, indices, out, outer, dim, inner) as number,
+    scatterAdd: (x, ids, out, segments, inner) => void scatterAdd(x, ids, out, segments, inner),
     threads: (set) => fn('kernelsThreads')(...(set === undefined ? [] : [set])) as number,
     simd: (set) => fn('kernelsSimd')(...(set === undefined ? [] : [set])) as SimdLevel,
   });

@@ -1,8 +1,9 @@
-// Cases of the base kernels (kernels/register.ts): scatter-add UnsortedSegmentSum (and the embedding
-// gradient it computes), the buffer-sharing wasm Identity, and BatchMatMul as the base kernels do it
-// (XNNPACK on wasm, the wasm module for cpu) — the matMul cases cover the latter.
+// Cases of the lookups (GatherV2, native) and of the base kernels (kernels/register.ts): scatter-add
+// UnsortedSegmentSum (and the embedding gradient it computes), the buffer-sharing wasm Identity, and
+// BatchMatMul as the base kernels do it (XNNPACK on wasm, the wasm module for cpu) — the matMul cases
+// cover the latter.
 import * as tf from '@tensorflow/tfjs-core';
-import { Identity, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
+import { GatherV2, Identity, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
 import type { KernelCase } from './cases.ts';
 import { rng, uniform, valueAndGrads } from './random.ts';
 
@@ -21,6 +22,14 @@ const ids = (n: number, segments: number, seed: number, lo = 0) => {
 };
 
 export const baseCases: KernelCase[] = [
+  ...([[[500, 16], [4, 9], 0], [[6, 50, 3], [7], 1], [[5, 40], [2, 3, 2], 1], [[30], [70001], 0]] as [number[], number[], number][]).map(([shape, idShape, axis], i): KernelCase => ({
+    // Forward bit-exact; the gradient sums up to 2333 rows per segment (stock cpu sums in double).
+    kernel: GatherV2, name: `${JSON.stringify(shape)} by ${JSON.stringify(idShape)} ids on axis ${axis}`, tol: 2e-5,
+    run: () => {
+      const n = idShape.reduce((a, b) => a * b, 1);
+      return valueAndGrads((x) => tf.gather(x, tf.tensor(ids(n, shape[axis], 2400 + i), idShape, 'int32'), axis), [uniform(shape, 2500 + i)], 2600 + i);
+    },
+  })),
   {
     kernel: UnsortedSegmentSum, name: '[30, 12] into 37 segments, out-of-range ids dropped', tol: 1e-6,
     run: () => [tf.unsortedSegmentSum(uniform([30, 12], 2100), tf.tensor1d(ids(30, 40, 2101, -3), 'int32'), 37)],
