@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BatchMatMul, Identity, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
 import { tensorKernelsNative } from '../native/tensorKernels.ts';
 import { batchMatMulWasmConfig } from './batchMatMulWasm.ts';
+import { cpuBufferPool } from './cpuBufferPool.ts';
 import { cpuMatMulViaWasmConfig, wasmBackendReady } from './cpuMatMulViaWasm.ts';
+import { VIEWING_KERNELS, markingViews } from './escapeKernels.ts';
 import { fastKernelProviders } from './fastKernels.ts';
 import type { KernelProvider, KernelSetOptions } from './provider.ts';
 import { identityWasm } from './identityWasm.ts';
@@ -27,6 +29,10 @@ const BASE: KernelProvider[] = [
     id: 'matmul-cpu-via-wasm', backend: 'cpu', kernelName: BatchMatMul, when: (o) => o.wasmMatMul && wasmBackendReady(),
     make: (stock) => (stock ? cpuMatMulViaWasmConfig(stock) : null),
   },
+  // Watch the cpu slicing kernels for the buffer pool of the fast kernels (kernels/cpuBufferPool.ts).
+  ...VIEWING_KERNELS.map((kernelName): KernelProvider => ({
+    id: `${kernelName}-cpu-views`, backend: 'cpu', kernelName, when: (o) => o.fast, make: (stock) => (stock ? markingViews(stock) : null),
+  })),
 ];
 
 /** Fast kernels first: for one kernel name the first provider that applies wins. */
@@ -83,6 +89,11 @@ export function registerOctetKernels(backendName: string, opts: Partial<KernelSe
       registered.delete(k);
     }
   }
+  // The cpu buffer pool serves the fast kernels only while the slicing kernels are watched.
+  if (backendName === 'cpu') {
+    const cpu = (tf.engine() as unknown as { registry: Record<string, object> }).registry.cpu;
+    if (cpu) cpuBufferPool(cpu as never).setEnabled(o.fast && o.base && served.includes('Slice'));
+  }
   return served.sort();
 }
 
@@ -95,6 +106,10 @@ export function unregisterOctetKernels(backendName: string): void {
     registered.delete(k);
   }
   lastOptions.delete(backendName);
+  if (backendName === 'cpu') {
+    const cpu = (tf.engine() as unknown as { registry: Record<string, object> }).registry.cpu;
+    if (cpu) cpuBufferPool(cpu as never).setEnabled(false);
+  }
 }
 
 /** Which provider serves each kernel on `backendName` now (for tests and the benchmark's notes). */

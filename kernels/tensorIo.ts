@@ -5,11 +5,12 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { cpuBufferPool } from './cpuBufferPool.ts';
 
 export interface TensorIo {
-  /** A new tensor of `shape` (zeroed on cpu, uninitialized on wasm). */
+  /** A new tensor of `shape`, uninitialized: the kernel must write every element. */
   make(shape: number[], dtype?: 'float32' | 'int32'): TensorInfo;
-  /** Live float32 view of a tensor's buffer; null when it is not a float32 array (fall back). */
+  /** Live float32 view of a float32 tensor's buffer (a copy for cpu's Uint8Array-backed casts of bool); null for other dtypes. */
   f32(t: TensorInfo): Float32Array | null;
   i32(t: TensorInfo): Int32Array | null;
   /** Frees a temporary made with make(). */
@@ -20,11 +21,17 @@ export interface TensorIo {
 
 function cpuIo(cpu: MathBackendCPU): TensorIo {
   const values = (t: TensorInfo) => cpu.data.get(t.dataId)?.values;
+  const pool = cpuBufferPool(cpu);
   return {
-    make: (shape, dtype = 'float32') => cpu.makeTensorInfo(shape, dtype, util.getTypedArrayFromDType(dtype, util.sizeFromShape(shape))),
+    // Float32 outputs from the buffer pool: not zeroed, every kernel using this overwrites all of it.
+    make: (shape, dtype = 'float32') =>
+      cpu.makeTensorInfo(shape, dtype, dtype === 'float32' ? pool.take(util.sizeFromShape(shape)) : util.getTypedArrayFromDType(dtype, util.sizeFromShape(shape))),
     f32: (t) => {
       const v = values(t);
-      return t.dtype === 'float32' && v instanceof Float32Array ? v : null;
+      if (t.dtype !== 'float32') return null;
+      if (v instanceof Float32Array) return v;
+      // A bool tensor cast to float32 keeps its Uint8Array: read it as a float32 copy.
+      return v instanceof Uint8Array || v instanceof Int32Array ? Float32Array.from(v) : null;
     },
     i32: (t) => {
       const v = values(t);

@@ -3,7 +3,7 @@
 // BatchMatMul as the base kernels do it (XNNPACK on wasm, the wasm module for cpu) — the matMul cases
 // cover the latter.
 import * as tf from '@tensorflow/tfjs-core';
-import { GatherV2, Identity, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
+import { BatchToSpaceND, GatherV2, Identity, Slice, SplitV, StridedSlice, Unpack, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
 import type { KernelCase } from './cases.ts';
 import { rng, uniform, valueAndGrads } from './random.ts';
 
@@ -45,6 +45,21 @@ export const baseCases: KernelCase[] = [
       return [Array.from(index).flatMap((k) => Array.from(table.subarray(k * 16, k * 16 + 16))), segmentReference(weights, index, 500, 16)];
     },
   },
+  // cpu's slicing kernels, watched for the buffer pool: unchanged results, views that outlive their source.
+  {
+    kernel: Slice, name: 'contiguous and strided slices, the source disposed first', tol: 0,
+    run: () => {
+      const x = tf.neg(uniform([6, 5, 4], 2700));
+      const views = [tf.slice(x, [2, 0, 0], [3, 5, 4]), tf.slice(x, [1, 1, 1], [2, 3, 2])];
+      x.dispose();
+      tf.neg(uniform([6, 5, 4], 2701)); // would reuse a pooled array
+      return [...views, ...valueAndGrads((y) => tf.slice(y, [1, 0], [3, 4]), [uniform([5, 4], 2702)], 2703)];
+    },
+  },
+  { kernel: StridedSlice, name: 'strides and a contiguous range', tol: 0, run: () => [tf.stridedSlice(tf.neg(uniform([8, 6], 2710)), [1, 0], [7, 6], [2, 1]), tf.stridedSlice(tf.neg(uniform([8, 6], 2711)), [2, 0], [5, 6], [1, 1])] },
+  { kernel: SplitV, name: 'uneven split', tol: 0, run: () => tf.split(tf.neg(uniform([7, 4], 2720)), [2, 5], 0) },
+  { kernel: Unpack, name: 'unstack', tol: 0, run: () => tf.unstack(tf.neg(uniform([3, 4, 2], 2730))) },
+  { kernel: BatchToSpaceND, name: 'block 2', tol: 0, run: () => [tf.batchToSpaceND(tf.neg(uniform([4, 1, 1, 3], 2740)), [2, 2], [[0, 0], [0, 0]])] },
   {
     kernel: Identity, name: 'clone, and tensors the tape saves', tol: 0,
     run: () => valueAndGrads((x) => tf.mul(tf.clone(x), x), [uniform([9, 4], 2300)], 2301),
