@@ -23,18 +23,25 @@ export interface Step32Io {
   setParam(t: tf.Tensor): void;
 }
 
-/** x·a + b, freeing x·a and b (x is a chunk view). */
+/** x·a + b, freeing x (a chunk view), x·a and b. */
 function axpb(x: tf.Tensor, a: number, b: tf.Tensor): tf.Tensor {
-  const ax = tf.mul(x, f32(a));
+  const ax = consume(tf.mul(x, f32(a)), x);
   return consume(tf.add(ax, b), ax, b);
 }
 
 /** a·t, freeing t. */
 const scale = (a: number, t: tf.Tensor) => consume(tf.mul(f32(a), t), t);
 
+/** t + d, freeing both (t is a chunk view). */
+const plus = (t: tf.Tensor, d: tf.Tensor) => consume(tf.add(t, d), t, d);
+
 export function step32(sc: StepScalars, io: Step32Io): void {
   const { slot, chunked } = io;
-  const gvOf = (at: ChunkOf) => tf.mul(at(io.grad), f32(sc.gnormScale));
+  // every chunk view (at) is freed right after its last use: on GPU backends a slice is a copy
+  const gvOf = (at: ChunkOf) => {
+    const g = at(io.grad);
+    return consume(tf.mul(g, f32(sc.gnormScale)), g);
+  };
   if (sc.rule === 'adam') {
     io.setState('s1', chunked((at) => axpb(at(slot.s1), sc.beta1, scale(sc.oneMinusBeta1, gvOf(at)))));
     io.setState('s2', chunked((at) => {
@@ -42,11 +49,12 @@ export function step32(sc: StepScalars, io: Step32Io): void {
       return axpb(at(slot.s2!), sc.beta2, scale(sc.oneMinusBeta2, consume(tf.mul(gv, gv), gv)));
     }));
     io.setParam(chunked((at) => {
-      const root = tf.sqrt(at(slot.s2!));
+      const v = at(slot.s2!);
+      const root = consume(tf.sqrt(v), v);
       const denom = consume(tf.add(root, f32(sc.epsC2)), root);
-      const ratio = consume(tf.div(at(slot.s1), denom), denom);
-      const delta = scale(sc.stepSize, ratio);
-      const p = consume(tf.add(at(io.param), delta), delta);
+      const m = at(slot.s1);
+      const ratio = consume(tf.div(m, denom), m, denom);
+      const p = plus(at(io.param), scale(sc.stepSize, ratio));
       return sc.weightDecay > 0 ? consume(tf.mul(p, f32(sc.decayFactor)), p) : p;
     }));
     return;
@@ -54,10 +62,12 @@ export function step32(sc: StepScalars, io: Step32Io): void {
   if (sc.rule === 'lion') {
     // the parameter first: its sign term reads the old state
     io.setParam(chunked((at) => {
-      const p0 = sc.weightDecay > 0 ? tf.mul(at(io.param), f32(sc.decayFactor)) : at(io.param);
       const inner = axpb(at(slot.s1), sc.beta1, scale(sc.oneMinusBeta1, gvOf(at)));
       const sign = consume(npSign(inner), inner);
       const delta = scale(sc.lr, sign);
+      // the decoupled decay scales p before the update (element-wise, so it can come last)
+      const P = at(io.param);
+      const p0 = sc.weightDecay > 0 ? consume(tf.mul(P, f32(sc.decayFactor)), P) : P;
       return consume(tf.sub(p0, delta), p0, delta);
     }));
     io.setState('s1', chunked((at) => axpb(at(slot.s1), sc.beta2, scale(sc.oneMinusBeta2, gvOf(at)))));
@@ -67,23 +77,25 @@ export function step32(sc: StepScalars, io: Step32Io): void {
   const decayed = (at: ChunkOf) => {
     const gv = gvOf(at);
     if (!(sc.weightDecay > 0)) return gv;
-    const d = tf.mul(at(io.param), f32(sc.weightDecay));
-    return consume(tf.add(gv, d), gv, d);
+    const P = at(io.param);
+    return plus(gv, consume(tf.mul(P, f32(sc.weightDecay)), P));
   };
   io.setState('s1', chunked((at) => {
     const gv = decayed(at);
     if (sc.rule === 'momentum') return sc.step === 1 ? gv : axpb(at(slot.s1), sc.beta1, gv);
     const sq = consume(tf.mul(gv, gv), gv);
-    return sc.rule === 'rmsprop' ? axpb(at(slot.s1), sc.beta1, scale(sc.oneMinusBeta1, sq)) : consume(tf.add(at(slot.s1), sq), sq);
+    return sc.rule === 'rmsprop' ? axpb(at(slot.s1), sc.beta1, scale(sc.oneMinusBeta1, sq)) : plus(at(slot.s1), sq);
   }));
   io.setParam(chunked((at) => {
-    const next = at(slot.s1);
-    let step = next;
-    if (sc.rule !== 'momentum') {
-      const root = tf.sqrt(next);
+    let step: tf.Tensor;
+    if (sc.rule === 'momentum') step = at(slot.s1);
+    else {
+      const numerator = decayed(at);
+      const next = at(slot.s1);
+      const root = consume(tf.sqrt(next), next);
       const denom = consume(tf.add(root, f32(sc.eps)), root);
-      step = consume(tf.div(decayed(at), denom), denom);
+      step = consume(tf.div(numerator, denom), numerator, denom);
     }
-    return tf.add(at(io.param), step === next ? tf.mul(f32(-sc.lr), next) : scale(-sc.lr, step));
+    return plus(at(io.param), scale(-sc.lr, step));
   }));
 }

@@ -85,16 +85,11 @@ function adamChunk(q: { signed: MapTensors; unsigned: MapTensors }, c: Chunk8In,
 function oneStateChunk(q: { signed: MapTensors }, c: Chunk8In, sc: StepScalars, B: number): Chunk8Out {
   const { g: G, nb, length } = c;
   let gv = sc.gnormScale === 1 ? G : tf.mul(G, f32(sc.gnormScale));
-  // decoupled decay (Lion) scales p before the update; coupled decay (L2) adds p·wd to the gradient
-  let p: tf.Tensor | undefined;
-  if (sc.weightDecay > 0) {
+  if (sc.weightDecay > 0 && sc.rule !== 'lion') {
+    // coupled (L2) decay into the gradient; the parameter chunk is made again for the update below
     const P = c.p();
-    if (sc.rule === 'lion') p = consume(tf.mul(P, f32(sc.decayFactor)), P);
-    else {
-      p = P;
-      const decay = tf.mul(P, f32(sc.weightDecay));
-      gv = consume(tf.add(gv, decay), decay, gv === G ? decay : gv);
-    }
+    const decay = consume(tf.mul(P, f32(sc.weightDecay)), P);
+    gv = consume(tf.add(gv, decay), decay, gv === G ? decay : gv);
   }
   const st = dequantize(q.signed, c.s1, c.a1, length, nb, B, 128);
   let next: tf.Tensor;
@@ -104,23 +99,27 @@ function oneStateChunk(q: { signed: MapTensors }, c: Chunk8In, sc: StepScalars, 
     step = tf.mul(f32(sc.lr), next);
   } else if (sc.rule === 'lion') {
     const inner = axpby(sc.beta1, tf.clone(st), tf.mul(f32(sc.oneMinusBeta1), gv));
-    next = axpby(sc.beta2, st, tf.mul(f32(sc.oneMinusBeta2), gv));
+    const scaled = tf.mul(f32(sc.oneMinusBeta2), gv);
+    if (gv !== G) gv.dispose();
+    next = axpby(sc.beta2, st, scaled);
     const sign = consume(npSign(inner), inner);
     step = consume(tf.mul(f32(sc.lr), sign), sign);
   } else {
     const sq = tf.mul(gv, gv);
-    next = sc.rule === 'rmsprop' ? axpby(sc.beta1, st, consume(tf.mul(f32(sc.oneMinusBeta1), sq), sq)) : consume(tf.add(st, sq), sq);
+    if (gv !== G) gv.dispose(); // the update's numerator is the raw gradient
+    next = sc.rule === 'rmsprop' ? axpby(sc.beta1, st, consume(tf.mul(f32(sc.oneMinusBeta1), sq), sq)) : consume(tf.add(st, sq), st, sq);
     const root = tf.sqrt(next);
     const denom = consume(tf.add(root, f32(sc.eps)), root);
     const ratio = consume(tf.div(G, denom), denom); // the raw gradient as numerator (spec §1c)
     step = consume(tf.mul(f32(sc.lr), ratio), ratio);
   }
   st.dispose();
-  if (gv !== G && gv !== next) gv.dispose();
   if (G !== next) G.dispose();
   const am = blockAbsMax(next);
   const s1 = packValid(requantSigned(q.signed, next, am), length);
-  p ??= c.p();
+  const P = c.p();
+  // Lion's decoupled decay scales p before the update (element-wise, so it can wait until here)
+  const p = sc.rule === 'lion' && sc.weightDecay > 0 ? consume(tf.mul(P, f32(sc.decayFactor)), P) : P;
   const pn = consume(tf.sub(p, step), step, p);
   return { p: validFlat(pn, length), s1, a1: tf.reshape(am, [nb]) };
 }
