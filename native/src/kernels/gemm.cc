@@ -132,15 +132,24 @@ void storeTile(const float* acc, float* C, int64_t ldc, int mr, int nr, const Ep
   }
 }
 
-using MicroKernel = void (*)(int kc, const float* A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e);
+// A micro-tile's rows of A: element (r, kk) at A[r·rs + kk·cs] — packed panels (rs 1, cs MR), or A
+// read in place (row-major: rs lda, cs 1; transposed: rs 1, cs lda). Rows past mr repeat the last one
+// (never read out of bounds; their results are discarded).
+struct ARows {
+  const float* a;
+  int64_t rs, cs;
+};
 
-void kernelScalar(int kc, const float* A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+using MicroKernel = void (*)(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e);
+
+void kernelScalar(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
   float acc[MR * NR] = {};
+  const float* rows[MR];
+  for (int r = 0; r < MR; r++) rows[r] = A.a + std::min(r, mr - 1) * A.rs;
   for (int kk = 0; kk < kc; kk++) {
-    const float* a = A + kk * MR;
     const float* b = B + kk * NR;
     for (int r = 0; r < MR; r++) {
-      const float ar = a[r];
+      const float ar = rows[r][kk * A.cs];
       for (int c = 0; c < NR; c++) acc[r * NR + c] += ar * b[c];
     }
   }
@@ -155,32 +164,44 @@ inline __m256 epilogue8(__m256 v, const float* cr, const float* bias, const Epil
   return v;
 }
 
-void kernelAvx2(int kc, const float* A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+void kernelAvx2(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+  const float* a0 = A.a;
+  const float* a1 = A.a + std::min(1, mr - 1) * A.rs;
+  const float* a2 = A.a + std::min(2, mr - 1) * A.rs;
+  const float* a3 = A.a + std::min(3, mr - 1) * A.rs;
+  const float* a4 = A.a + std::min(4, mr - 1) * A.rs;
+  const float* a5 = A.a + std::min(5, mr - 1) * A.rs;
+  const int64_t cs = A.cs;
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
   for (int kk = 0; kk < kc; kk++) {
     const __m256 b0 = _mm256_load_ps(B);
     const __m256 b1 = _mm256_load_ps(B + 8);
-    __m256 a = _mm256_broadcast_ss(A + 0);
+    __m256 a = _mm256_broadcast_ss(a0);
     c00 = _mm256_fmadd_ps(a, b0, c00);
     c01 = _mm256_fmadd_ps(a, b1, c01);
-    a = _mm256_broadcast_ss(A + 1);
+    a = _mm256_broadcast_ss(a1);
     c10 = _mm256_fmadd_ps(a, b0, c10);
     c11 = _mm256_fmadd_ps(a, b1, c11);
-    a = _mm256_broadcast_ss(A + 2);
+    a = _mm256_broadcast_ss(a2);
     c20 = _mm256_fmadd_ps(a, b0, c20);
     c21 = _mm256_fmadd_ps(a, b1, c21);
-    a = _mm256_broadcast_ss(A + 3);
+    a = _mm256_broadcast_ss(a3);
     c30 = _mm256_fmadd_ps(a, b0, c30);
     c31 = _mm256_fmadd_ps(a, b1, c31);
-    a = _mm256_broadcast_ss(A + 4);
+    a = _mm256_broadcast_ss(a4);
     c40 = _mm256_fmadd_ps(a, b0, c40);
     c41 = _mm256_fmadd_ps(a, b1, c41);
-    a = _mm256_broadcast_ss(A + 5);
+    a = _mm256_broadcast_ss(a5);
     c50 = _mm256_fmadd_ps(a, b0, c50);
     c51 = _mm256_fmadd_ps(a, b1, c51);
-    A += MR;
+    a0 += cs;
+    a1 += cs;
+    a2 += cs;
+    a3 += cs;
+    a4 += cs;
+    a5 += cs;
     B += NR;
   }
   const __m256 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -243,13 +264,19 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
       };
       if (pool && packTasks > 1) pool->run(packTasks, pack);
       else for (int t = 0; t < packTasks; t++) pack(t);
+      // A is packed when its panels are reused over several B panels; with one or two (n ≤ 32: the
+      // attention's probs·V, d_kv columns) the micro-kernel reads it in place.
+      const bool packedA = panels > 2;
       auto compute = [&](int64_t t) {
         const int64_t ib = t / jGroups;
         const int jg = static_cast<int>(t % jGroups);
         const int64_t i0 = ib * mc;
         const int mcur = static_cast<int>(std::min<int64_t>(mc, P.m - i0));
-        float* Ap = tlsA.get(static_cast<size_t>(roundUp(mcur, MR)) * kc);
-        packA(P, i0, mcur, pc, kc, Ap);
+        float* Ap = nullptr;
+        if (packedA) {
+          Ap = tlsA.get(static_cast<size_t>(roundUp(mcur, MR)) * kc);
+          packA(P, i0, mcur, pc, kc, Ap);
+        }
         const int jp0 = jg * panels / jGroups;
         const int jp1 = (jg + 1) * panels / jGroups;
         for (int jp = jp0; jp < jp1; jp++) {
@@ -257,8 +284,10 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
           const int nr = static_cast<int>(std::min<int64_t>(NR, P.n - j));
           const Epilogue e{P.accumulate || pc > 0, last && P.bias ? P.bias + j : nullptr, last && P.relu};
           for (int ip = 0; ip < mcur; ip += MR) {
-            kernel(kc, Ap + static_cast<int64_t>(ip) * kc, Bp + static_cast<int64_t>(jp) * kc * NR, P.c + (i0 + ip) * P.ldc + j, P.ldc,
-                   std::min(MR, mcur - ip), nr, e);
+            const int64_t i = i0 + ip;
+            const ARows rows = packedA ? ARows{Ap + static_cast<int64_t>(ip) * kc, 1, MR}
+                                       : P.transA ? ARows{P.a + pc * P.lda + i, 1, P.lda} : ARows{P.a + i * P.lda + pc, P.lda, 1};
+            kernel(kc, rows, Bp + static_cast<int64_t>(jp) * kc * NR, P.c + i * P.ldc + j, P.ldc, std::min(MR, mcur - ip), nr, e);
           }
         }
       };
