@@ -1,8 +1,7 @@
 // `npm run bench:planner`: the VRAM planner's tables — the paper's Table 2 at batch 1, what brings
 // mT5-base into 6 GB, how the answer depends on sequence length and on the optimizer kernel — and the
 // planner against TensorFlow.js on the cpu backend (predicted vs measured peak of one training step),
-// plus a re-measurement of the composed kernel's temporaries (main/planner/workspace.ts).
-import * as tf from '@tensorflow/tfjs-core';
+// plus a re-measurement of the composed kernel's temporaries against the planner's model (main/planner/workspace.ts).
 import { OPTIMIZER_NAMES } from '../common/optimizers.ts';
 import type { PlanInput } from '../common/planner.ts';
 import { setupBackend } from '../kernels/setup.ts';
@@ -10,12 +9,12 @@ import { formatBytes } from '../main/planner/byteSize.ts';
 import { percent, textTable } from '../main/planner/formatPlan.ts';
 import { BENCH_CASES } from '../main/planner/measure/cases.ts';
 import { mt5Inventory, robertaInventory } from '../main/planner/measure/inventory.ts';
+import { measureComposedStep } from '../main/planner/measure/composedStep.ts';
 import { measureStep } from '../main/planner/measure/trainStep.ts';
 import { MT5_BASE_IN_6GB, TABLE2 } from '../main/planner/paperTables.ts';
 import { planRun } from '../main/planner/plan.ts';
-import { trackTensorPeak, type EngineLike } from '../main/planner/tensorPeak.ts';
-import { COMPOSED_TEMPORARIES } from '../main/planner/workspace.ts';
-import { createOptimizer } from '../optim/index.ts';
+import { composedTemporaries } from '../main/planner/workspace.ts';
+import { COMPOSED_CHUNK_ELEMENTS } from '../optim/kernel/composedChunks.ts';
 
 if (process.argv.includes('--inventory')) {
   // Buffers alive at the peak of one eval-mode step, by shape class (see main/planner/activations.ts).
@@ -67,23 +66,17 @@ for (const c of BENCH_CASES) {
 console.log(textTable(['case', 'kernel', 'predicted B', 'measured B', 'error', 'tf.memory() peak B'], measured, [2, 3, 4, 5]));
 console.log('\n(tf.memory().numBytes counts every tensor, so buffers shared by clones, reshapes and the tape\'s saved copies count again: not what a device holds.)');
 
-section("optim's composed kernel: float32 temporaries per element of one tensor's update (n = 65,536, block 2048)");
+section("optim's composed kernel: float32 temporaries per element of one tensor's update (block 2048; planner model vs measured)");
 await setupBackend('cpu');
 const k: string[][] = [];
+// one chunk of whole blocks, one with a partial last block, and four chunks (a small chunk stands in for 2^21 elements)
+const shapes = [{ n: 65_536, chunk: COMPOSED_CHUNK_ELEMENTS }, { n: 64_536, chunk: COMPOSED_CHUNK_ELEMENTS }, { n: 65_536, chunk: 16_384 }];
 for (const name of OPTIMIZER_NAMES) {
-  const n = 65_536;
-  const tracker = trackTensorPeak(tf.engine() as unknown as EngineLike);
-  const v = tf.variable(tf.randomNormal([n]), true, `bench_${name}`);
-  const g = tf.randomNormal([n]);
-  const opt = createOptimizer(name, { kernel: 'composed', blockSize: 2048, weightDecay: name.startsWith('adamw') ? 0.01 : 0 });
-  opt.applyGradients({ [v.name]: g });
-  const base = tracker.current();
-  tracker.resetPeak();
-  opt.applyGradients({ [v.name]: g });
-  const measuredK = (tracker.peak() - base) / (4 * n);
-  k.push([name, measuredK.toFixed(2), String(COMPOSED_TEMPORARIES[name])]);
-  opt.dispose();
-  tf.dispose([v, g]);
-  tracker.stop();
+  const row: string[] = [name];
+  for (const { n, chunk } of shapes) {
+    const measuredBytes = measureComposedStep({ optimizer: name, n, blockSize: 2048, chunkElements: chunk, weightDecay: 0.01 });
+    row.push((measuredBytes / (4 * n)).toFixed(2), composedTemporaries(name, n, 2048, chunk).toFixed(2));
+  }
+  k.push(row);
 }
-console.log(textTable(['optimizer', 'measured', 'planner constant'], k, [1, 2]));
+console.log(textTable(['optimizer', 'one chunk', 'planner', 'partial block', 'planner', '4 chunks', 'planner'], k, [1, 2, 3, 4, 5, 6]));

@@ -6,8 +6,8 @@
 //   64 target tokens for mT5. With TensorFlow.js keeping every activation until the end of the
 //   backward pass, RoBERTa-large with 8-bit Adam stops fitting 6 GiB above ~110 tokens.
 // - optimizer kernel: in-place, as bitsandbytes' CUDA kernels and our cpu/wasm kernels run; optim's
-//   composed kernel (what tfjs-node-gpu runs today) holds ~110 float32 temporaries of the largest
-//   tensor and does not reproduce the table until it processes tensors in chunks.
+//   composed kernel (what tfjs-node-gpu runs) works in chunks and holds the largest tensor's new value
+//   twice at the end of its update, which stays under the activations freed by then at these lengths.
 // - training mode with the configs' dropout (0.1), framework allowance of tensorflow-gpu.
 import type { OptimizerName } from '../../common/optimizers.ts';
 import type { PlanInput } from '../../common/planner.ts';

@@ -178,7 +178,7 @@ export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
   if (sp.stepWorkspace.kernel === 'composed' && ws && ws.bytes > 0.1 * t.total && ws.detail.includes('composed')) {
     const inPlace = totalsFor({ ...sp, stepWorkspace: { ...sp.stepWorkspace, bytes: 0 } }, input, shapeOf(input, arch, input.batchSize, input.seqLength)).total;
     notes.push(
-      `optim's composed kernel (what ${sp.backend} runs) keeps every intermediate of a tensor's update until it is done: ${formatBytes(ws.bytes)} here; ` +
+      `optim's composed kernel (what ${sp.backend} runs) cannot update a tensor in place: it holds chunks of temporaries and, for a large tensor, its new value twice at the end: ${formatBytes(ws.bytes)} here; ` +
         `an in-place kernel (as on cpu/wasm, or bitsandbytes on CUDA) would need ${formatBytes(inPlace)} in total (--kernel in-place)`,
     );
   }

@@ -1,6 +1,7 @@
 // Temporary memory after the backward pass, when the activations are already freed: the optimizer
 // updates one parameter tensor at a time, so the largest trainable tensor sets the workspace.
 import { parseOptimizerName, type OptimizerName } from '../../common/optimizers.ts';
+import { chunkLength, chunkRanges, COMPOSED_CHUNK_ELEMENTS } from '../../optim/kernel/composedChunks.ts';
 import { stateCount } from './optimizerState.ts';
 import type { ParamTensor } from './parameters.ts';
 import type { PlanBackend } from './framework.ts';
@@ -10,8 +11,9 @@ const F32 = 4;
 /**
  * How optim/ runs a step (optim/kernel): "in-place" = the fused native/JS kernels, which update the
  * parameter and its state in the backend's own buffers (cpu, wasm; bitsandbytes' CUDA kernels work
- * the same way); "composed" = stock tfjs ops inside one tf.tidy per tensor (tensorflow / tfjs-node-gpu
- * and other GPU backends), which holds every intermediate of the update until the tensor is done.
+ * the same way); "composed" = stock tfjs ops (tensorflow / tfjs-node-gpu and other GPU backends), a
+ * tensor in chunks of whole blocks, which holds a few copies of a chunk and, for a tensor of several
+ * chunks, its new parameter twice at the end.
  */
 export type OptimizerKernelKind = 'in-place' | 'composed';
 export const OPTIMIZER_KERNELS = ['auto', 'in-place', 'composed'] as const;
@@ -22,40 +24,63 @@ export function kernelFor(choice: OptimizerKernelChoice | undefined, backend: Pl
   return backend === 'cpu' || backend === 'wasm' ? 'in-place' : 'composed';
 }
 
+/** Float32 units (booleans count 1/4, int32 1) per element that the composed kernel holds beyond a tensor's own parameter and state. */
+export interface ComposedTemporaries {
+  /** a tensor of one chunk that is a whole number of blocks: per element */
+  whole: number;
+  /** a tensor of one chunk whose last block is partial: per element of the block-padded size */
+  padded: number;
+  /** per (block-padded) element of the chunk being updated, when a tensor takes several chunks */
+  chunk: number;
+}
+
 /**
- * Bytes the composed kernel holds during the update of one tensor, per element, in float32 units
- * (booleans count 1/4, int32 1), for a tensor that is a whole number of blocks. Measured with
- * main/planner/tensorPeak.ts on the cpu backend (optim/kernel/composed.ts as of this commit, kernel
- * 'composed', n = 65,536, block 2048, adamw weight decay 0.01; `npm run bench:planner` re-measures
- * them). The 8-bit path keeps its dequantized states, the update and every step of the 7-probe code
- * search alive until its tidy ends: about 100 temporaries of the tensor's size. Processing a tensor in
- * chunks of blocks would bound this (a fix for optim/, not made yet).
+ * The composed kernel's temporaries (optim/kernel/composed.ts: chunks of whole blocks, intermediates
+ * freed as soon as they are dead). Measured with main/planner/tensorPeak.ts on the cpu backend, block
+ * 2048, with and without weight decay (the larger kept): `whole` and `padded` at n = 65,536 and 64,536
+ * in one chunk, `chunk` from tensors of two to four chunks; `npm run bench:planner` re-measures them.
+ * Before chunking (the whole tensor's ~100 intermediates held to the end) adam8bit needed 108.75.
  */
-export const COMPOSED_TEMPORARIES: Record<OptimizerName, number> = {
-  adam8bit: 108.75,
-  adamw8bit: 109.75,
-  adam32bit: 13,
-  adamw32bit: 14,
-  momentum8bit: 88.25,
-  momentum32bit: 5,
-  lion8bit: 94.5,
-  lion32bit: 11.25,
-  rmsprop8bit: 93.25,
-  rmsprop32bit: 10,
-  adagrad8bit: 91.25,
-  adagrad32bit: 8,
+export const COMPOSED_TEMPORARIES: Record<OptimizerName, ComposedTemporaries> = {
+  adam8bit: { whole: 5.51, padded: 5.51, chunk: 6.01 },
+  adamw8bit: { whole: 5.51, padded: 5.51, chunk: 6.01 },
+  adam32bit: { whole: 3, padded: 3, chunk: 3 },
+  adamw32bit: { whole: 3, padded: 3, chunk: 3 },
+  momentum8bit: { whole: 4.75, padded: 4.75, chunk: 5.01 },
+  momentum32bit: { whole: 3, padded: 3, chunk: 3 },
+  lion8bit: { whole: 4.75, padded: 5.25, chunk: 5.5 },
+  lion32bit: { whole: 3.25, padded: 3.25, chunk: 3.25 },
+  rmsprop8bit: { whole: 4.75, padded: 4.75, chunk: 5.01 },
+  rmsprop32bit: { whole: 3, padded: 3, chunk: 3 },
+  adagrad8bit: { whole: 4.75, padded: 4.75, chunk: 5.01 },
+  adagrad32bit: { whole: 3, padded: 3, chunk: 3 },
 };
 
 /**
- * When n is not a multiple of the block size the 8-bit composed kernel pads the gradient, the
- * parameter and each state's codes to whole blocks (one more copy each) and works on the padded size.
+ * Float32 units the composed kernel holds during the update of one tensor of n elements. One chunk:
+ * its temporaries. Several chunks: while chunk i runs, the finished chunks' new parameter and codes
+ * (1 + states/4 per element; 8-bit) or the output being built (1; 32-bit, one output at a time) plus
+ * chunk i's temporaries; at the end the new parameter twice (its chunks and their concatenation).
  */
-export function composedTemporaries(optimizer: OptimizerName, n: number, blockSize: number): number {
+export function composedWorkspaceUnits(optimizer: OptimizerName, n: number, blockSize: number, chunkElements = COMPOSED_CHUNK_ELEMENTS): number {
   const { bits } = parseOptimizerName(optimizer);
   const k = COMPOSED_TEMPORARIES[optimizer];
-  if (bits === 32 || n % blockSize === 0) return k;
-  const padded = Math.ceil(n / blockSize) * blockSize;
-  return ((k + 2 + stateCount(optimizer)) * padded) / n;
+  const B = bits === 8 ? blockSize : 4;
+  const ranges = chunkRanges(n, chunkLength(chunkElements, B));
+  const padded = (len: number) => Math.ceil(len / B) * B;
+  if (ranges.length <= 1) return (n % B === 0 ? k.whole : k.padded) * padded(n);
+  const done = bits === 8 ? 1 + stateCount(optimizer) / 4 : 1;
+  let peak = 2 * n;
+  for (const r of ranges) {
+    const extra = r.length % B === 0 ? 0 : k.padded - k.whole;
+    peak = Math.max(peak, done * r.start + (k.chunk + extra) * padded(r.length));
+  }
+  return peak;
+}
+
+/** The same per element of the tensor (what the plan shows). */
+export function composedTemporaries(optimizer: OptimizerName, n: number, blockSize: number, chunkElements = COMPOSED_CHUNK_ELEMENTS): number {
+  return n > 0 ? composedWorkspaceUnits(optimizer, n, blockSize, chunkElements) / n : 0;
 }
 
 /**
