@@ -4,10 +4,11 @@
 // Exactness: every operation is an IEEE float32 operation in the CUDA source's order (docs/8bit-optimizers.md
 // §1c), compiled with -ffp-contract=off (no FMA) and without fast-math, so results are bit-identical to the
 // TypeScript reference. Per-step scalars (bias corrections, powf) are computed once in TypeScript and passed
-// in. The nearest-code search uses the table built in TypeScript from the reference's 7-probe tree
-// (optim/search.ts packSearchTable: one 32-bit entry per bucket of floats, 32 KiB, so one L1 gather per
-// lookup), handed over once by optimInit. The AVX2 paths do the same operations 8 lanes at a time; OCTET_NATIVE_SIMD=0
-// forces the scalar paths (the tests compare both).
+// in. The nearest-code search (codeSearch.h) uses the table built in TypeScript from the reference's 7-probe
+// tree (optim/search.ts packSearchTable: one 32-bit entry per bucket of floats), handed over once by
+// optimInit; with AVX-512 most codes come from the maps' decade structure without a table lookup. The
+// AVX2/AVX-512 paths do the same float operations 8/16 lanes at a time; OCTET_NATIVE_SIMD=avx2 or =0 narrows
+// the path (the tests compare all of them byte for byte).
 #if defined(__GNUC__) && !defined(__clang__)
 // sqrtf without the errno call path, so it vectorizes; the results are the same correctly rounded roots
 #pragma GCC optimize("no-math-errno")
@@ -33,6 +34,8 @@
 #endif
 
 #include "../registry.h"
+#include "codeSearch.h"
+#include "mapBytes.h"
 
 namespace {
 
@@ -45,17 +48,14 @@ struct Scalars {
 };
 constexpr int kScalarCount = 12;
 
-struct Table {
-  // per bucket (sign, exponent clamped to eMin..eMax, 7 mantissa bits): bits 0-7 base code, bit 8 "holds a
-  // threshold", bits 16-31 the threshold's position in the bucket in value order (see packSearchTable)
-  std::vector<uint32_t> entries;
-};
+using octet_optim::CodeSearch;
+using octet_optim::lookup;
 
 struct State {
   float q1[256];
   float q2[256];
-  Table t1, t2;
-  int eMin = 96, eMax = 127;  // exponent window of the bucket table (7 mantissa bits per bucket)
+  CodeSearch t1, t2;  // code search for the signed (state 1) and unsigned (state 2) maps
+  octet_optim::MapBytes b1, b2;  // the maps as byte planes (map64)
   bool ready = false;
   int simd = 2;  // 0 scalar, 1 AVX2, 2 AVX-512 (each only where compiled in)
 };
@@ -179,59 +179,7 @@ void forRange(int64_t n, F&& perRange) {
 // ---------------------------------------------------------------------------------------------
 // code search (table lookup; same answers as the 7-probe tree) and requantization
 
-inline uint32_t bitsOf(float x) {
-  uint32_t b;
-  std::memcpy(&b, &x, 4);
-  return b;
-}
-
-inline uint8_t lookup(const Table& t, float x) {
-  if (x != x) return 0;
-  const uint32_t bits = bitsOf(x);
-  int e = static_cast<int>((bits >> 23) & 0xff);
-  e = e < g_state.eMin ? g_state.eMin : e > g_state.eMax ? g_state.eMax : e;
-  const uint32_t entry = t.entries[((bits >> 31) << 12) + (static_cast<uint32_t>(e - g_state.eMin) << 7) + ((bits >> 16) & 127)];
-  const uint32_t pos = (bits >> 31) ? 0xffff - (bits & 0xffff) : (bits & 0xffff);
-  return static_cast<uint8_t>((entry & 0xff) + (((entry >> 8) & 1) && pos >= (entry >> 16) ? 1 : 0));
-}
-
-#if defined(__AVX2__)
-// 8 lanes of lookup(): bucket index from the bits, one gather, compare the position, NaN -> 0.
-inline __m256i lookup8(const Table& t, __m256 x) {
-  const __m256i bits = _mm256_castps_si256(x);
-  const __m256i lo16 = _mm256_set1_epi32(0xffff);
-  __m256i e = _mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xff));
-  e = _mm256_min_epi32(_mm256_max_epi32(e, _mm256_set1_epi32(g_state.eMin)), _mm256_set1_epi32(g_state.eMax));
-  const __m256i idx = _mm256_add_epi32(
-      _mm256_add_epi32(_mm256_slli_epi32(_mm256_srli_epi32(bits, 31), 12), _mm256_slli_epi32(_mm256_sub_epi32(e, _mm256_set1_epi32(g_state.eMin)), 7)),
-      _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(127)));
-  const __m256i entry = _mm256_i32gather_epi32(reinterpret_cast<const int*>(t.entries.data()), idx, 4);
-  const __m256i pos = _mm256_xor_si256(_mm256_and_si256(bits, lo16), _mm256_and_si256(_mm256_srai_epi32(bits, 31), lo16));
-  const __m256i atOrPast = _mm256_cmpgt_epi32(pos, _mm256_sub_epi32(_mm256_srli_epi32(entry, 16), _mm256_set1_epi32(1)));
-  const __m256i has = _mm256_cmpeq_epi32(_mm256_and_si256(entry, _mm256_set1_epi32(0x100)), _mm256_set1_epi32(0x100));
-  const __m256i code = _mm256_sub_epi32(_mm256_and_si256(entry, _mm256_set1_epi32(0xff)), _mm256_and_si256(atOrPast, has));
-  return _mm256_and_si256(code, _mm256_castps_si256(_mm256_cmp_ps(x, x, _CMP_ORD_Q)));
-}
-#endif
-
 #if defined(__AVX512F__)
-// 16 lanes of lookup(), the same operations with mask registers.
-inline __m512i lookup16(const Table& t, __m512 x) {
-  const __m512i bits = _mm512_castps_si512(x);
-  const __m512i lo16 = _mm512_set1_epi32(0xffff);
-  __m512i e = _mm512_and_si512(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(0xff));
-  e = _mm512_min_epi32(_mm512_max_epi32(e, _mm512_set1_epi32(g_state.eMin)), _mm512_set1_epi32(g_state.eMax));
-  const __m512i idx = _mm512_add_epi32(
-      _mm512_add_epi32(_mm512_slli_epi32(_mm512_srli_epi32(bits, 31), 12), _mm512_slli_epi32(_mm512_sub_epi32(e, _mm512_set1_epi32(g_state.eMin)), 7)),
-      _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(127)));
-  const __m512i entry = _mm512_i32gather_epi32(idx, reinterpret_cast<const int*>(t.entries.data()), 4);
-  const __m512i pos = _mm512_xor_si512(_mm512_and_si512(bits, lo16), _mm512_and_si512(_mm512_srai_epi32(bits, 31), lo16));
-  const __mmask16 inc = _mm512_cmpge_epi32_mask(pos, _mm512_srli_epi32(entry, 16)) & _mm512_test_epi32_mask(entry, _mm512_set1_epi32(0x100));
-  __m512i code = _mm512_and_si512(entry, _mm512_set1_epi32(0xff));
-  code = _mm512_mask_add_epi32(code, inc, code, _mm512_set1_epi32(1));
-  return _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(x, x, _CMP_ORD_Q), code);
-}
-
 // map[code] for 16 codes 0..255 from a map held in 16 registers: eight 32-entry two-register permutes and
 // a 3-level select on bits 5..7 of the code. On Zen 4 about twice as fast as a 16-lane gather.
 struct Map16 {
@@ -259,48 +207,46 @@ inline uint8_t signFix(uint8_t c, float s) {
   return c;
 }
 
+// NaN lanes of a signed requantization: code 0, whose sign differs from s unless signbit(s) — then 1 where
+// s > 0 and 0 - 1 = 255 otherwise, as bitsandbytes' unsigned char arithmetic does.
+inline uint8_t nanCode(float s) {
+  return std::signbit(s) ? 0 : s > 0 ? 1 : 255;
+}
+
 void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
   int64_t j = 0;
 #if defined(__AVX512F__)
   if (g_state.simd >= 2) {
     const __m512 am = _mm512_set1_ps(absmax);
-    const __m512i one = _mm512_set1_epi32(1);
     for (; j + 16 <= len; j += 16) {
       const __m512 sv = _mm512_loadu_ps(s + j);
-      __m512i c = lookup16(g_state.t1, _mm512_div_ps(sv, am));
-      const __mmask16 codeNeg = _mm512_cmplt_epi32_mask(c, _mm512_set1_epi32(127));
-      const __mmask16 sNeg = _mm512_cmplt_epi32_mask(_mm512_castps_si512(sv), _mm512_setzero_si512());  // sign bit
-      const __mmask16 flip = codeNeg ^ sNeg;
-      const __mmask16 sPos = _mm512_cmp_ps_mask(sv, _mm512_setzero_ps(), _CMP_GT_OQ);
-      c = _mm512_mask_add_epi32(c, flip & sPos, c, one);
-      c = _mm512_mask_sub_epi32(c, flip & static_cast<__mmask16>(~sPos), c, one);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(c));  // low bytes: wraps like unsigned char
+      const __m512 xv = _mm512_div_ps(sv, am);
+      __m512i c = octet_optim::codes16(g_state.t1, xv);  // sign fix-up included, but for NaN lanes
+      const __mmask16 nan = _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q);
+      if (nan) {
+        const __mmask16 sPos = _mm512_cmp_ps_mask(sv, _mm512_setzero_ps(), _CMP_GT_OQ);
+        const __mmask16 sNeg = _mm512_cmplt_epi32_mask(_mm512_castps_si512(sv), _mm512_setzero_si512());  // sign bit
+        c = _mm512_mask_mov_epi32(c, nan & ~sNeg & sPos, _mm512_set1_epi32(1));
+        c = _mm512_mask_mov_epi32(c, nan & ~sNeg & ~sPos, _mm512_set1_epi32(255));
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(c));
     }
   }
 #endif
 #if defined(__AVX2__)
   if (g_state.simd >= 1) {
     const __m256 am = _mm256_set1_ps(absmax);
-    const __m256i ff = _mm256_set1_epi32(0xff);
-    const __m256i c127 = _mm256_set1_epi32(127);
-    const __m256i one = _mm256_set1_epi32(1);
-    const __m256i minusOne = _mm256_set1_epi32(-1);
-    const __m256 zero = _mm256_setzero_ps();
     const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
                                                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
     for (; j + 8 <= len; j += 8) {
-      const __m256 sv = _mm256_loadu_ps(s + j);
-      __m256i c = lookup8(g_state.t1, _mm256_div_ps(sv, am));
-      // sign fix-up: a code whose sign differs from s moves one code toward s (wrapping as unsigned char)
-      const __m256i codeNeg = _mm256_cmpgt_epi32(c127, c);
-      const __m256i sNeg = _mm256_srai_epi32(_mm256_castps_si256(sv), 31);
-      const __m256i flip = _mm256_xor_si256(codeNeg, sNeg);
-      const __m256i sPos = _mm256_castps_si256(_mm256_cmp_ps(sv, zero, _CMP_GT_OQ));
-      const __m256i step = _mm256_blendv_epi8(minusOne, one, sPos);
-      c = _mm256_and_si256(_mm256_add_epi32(c, _mm256_and_si256(flip, step)), ff);
+      const __m256 xv = _mm256_div_ps(_mm256_loadu_ps(s + j), am);
+      const __m256i c = octet_optim::lookup8(g_state.t1, xv);  // sign fix-up included, but for NaN lanes
       const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
       _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
+      const int nan = _mm256_movemask_ps(_mm256_cmp_ps(xv, xv, _CMP_UNORD_Q));
+      for (int l = 0; l < 8; l++)
+        if (nan >> l & 1) out[j + l] = nanCode(s[j + l]);
     }
   }
 #endif
@@ -316,7 +262,7 @@ void requantUnsigned(const float* s, int64_t len, float absmax, uint8_t* out, fl
   if (g_state.simd >= 2) {
     const __m512 am = _mm512_set1_ps(absmax);
     for (; j + 16 <= len; j += 16) {
-      const __m512i c = lookup16(g_state.t2, _mm512_div_ps(_mm512_loadu_ps(s + j), am));
+      const __m512i c = octet_optim::codes16(g_state.t2, _mm512_div_ps(_mm512_loadu_ps(s + j), am));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(c));
     }
   }
@@ -328,7 +274,7 @@ void requantUnsigned(const float* s, int64_t len, float absmax, uint8_t* out, fl
                                                -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
     for (; j + 8 <= len; j += 8) {
-      const __m256i c = lookup8(g_state.t2, _mm256_div_ps(_mm256_loadu_ps(s + j), am));
+      const __m256i c = octet_optim::lookup8(g_state.t2, _mm256_div_ps(_mm256_loadu_ps(s + j), am));
       const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
       _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
     }
@@ -372,6 +318,21 @@ struct Args8 {
   float* a2;
 };
 
+// Asks for block k's parameters, gradients and codes (into L2) while the current block is requantized,
+// which needs no memory: the next block's first pass then finds them there.
+void prefetchBlock(const Args8& a, int64_t k) {
+  const int64_t start = k * a.B;
+  const int64_t len = std::min(a.B, a.n - start);
+  for (int64_t o = 0; o < len; o += 16) {
+    __builtin_prefetch(a.g + start + o, 0, 2);
+    __builtin_prefetch(a.p + start + o, 1, 2);
+  }
+  for (int64_t o = 0; o < len; o += 64) {
+    __builtin_prefetch(a.c1 + start + o, 1, 2);
+    if (a.c2) __builtin_prefetch(a.c2 + start + o, 1, 2);
+  }
+}
+
 void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
   const Scalars& sc = a.sc;
   const int64_t start = k * a.B;
@@ -391,30 +352,47 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
     const __m512 vOmb1 = _mm512_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm512_set1_ps(sc.oneMinusBeta2);
     const __m512 vGn = _mm512_set1_ps(sc.gnormScale), vStep = _mm512_set1_ps(sc.stepSize);
     const __m512 vEps = _mm512_set1_ps(sc.epsC2), vDecay = _mm512_set1_ps(sc.decayFactor);
-    const __m512 zero = _mm512_setzero_ps();
     const __m512i absMask = _mm512_set1_epi32(0x7fffffff);
     __m512 vMax1 = _mm512_set1_ps(-FLT_MAX), vMax2 = _mm512_set1_ps(-FLT_MAX);
-    const Map16 map1(g_state.q1), map2(g_state.q2);
-    for (; j + 16 <= len; j += 16) {
-      const __m512 g = _mm512_loadu_ps(G + j);
-      const __mmask16 finite = _mm512_cmp_ps_mask(_mm512_sub_ps(g, g), zero, _CMP_EQ_OQ);
-      const __m512 gv = _mm512_mul_ps(_mm512_maskz_mov_ps(finite, g), vGn);
-      const __m512i i1 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C1 + j)));
-      const __m512i i2 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C2 + j)));
-      __m512 v = _mm512_mul_ps(map2(i2), vAm2);
+    const bool scaleG = sc.gnormScale != 1.0f;  // g·1 is g: skip it
+    // 16 lanes from the map values of their codes (qv1 = map1[c1], qv2 = map2[c2])
+    auto lanes16 = [&](int64_t at, __m512 qv1, __m512 qv2) {
+      const __m512 g = _mm512_loadu_ps(G + at);
+#if defined(__AVX512DQ__)
+      const __mmask16 finite = ~_mm512_fpclass_ps_mask(g, 0x99);  // not NaN (quiet, signalling) nor ±Inf
+#else
+      const __mmask16 finite = _mm512_cmp_ps_mask(_mm512_sub_ps(g, g), _mm512_setzero_ps(), _CMP_EQ_OQ);
+#endif
+      __m512 gv = _mm512_maskz_mov_ps(finite, g);
+      if (scaleG) gv = _mm512_mul_ps(gv, vGn);
+      __m512 v = _mm512_mul_ps(qv2, vAm2);
       v = _mm512_add_ps(_mm512_mul_ps(v, vB2), _mm512_mul_ps(_mm512_mul_ps(vOmb2, gv), gv));
-      __m512 m = _mm512_mul_ps(map1(i1), vAm1);
+      __m512 m = _mm512_mul_ps(qv1, vAm1);
       m = _mm512_add_ps(_mm512_mul_ps(m, vB1), _mm512_mul_ps(vOmb1, gv));
       m = _mm512_maskz_mov_ps(finite, m);
       v = _mm512_maskz_mov_ps(finite, v);
-      _mm512_storeu_ps(s1 + j, m);
-      _mm512_storeu_ps(s2 + j, v);
+      _mm512_storeu_ps(s1 + at, m);
+      _mm512_storeu_ps(s2 + at, v);
       vMax1 = _mm512_max_ps(_mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(m), absMask)), vMax1);
       vMax2 = _mm512_max_ps(_mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(v), absMask)), vMax2);
-      const __m512 p = _mm512_loadu_ps(P + j);
+      const __m512 p = _mm512_loadu_ps(P + at);
       __m512 pn = _mm512_add_ps(p, _mm512_mul_ps(vStep, _mm512_div_ps(m, _mm512_add_ps(_mm512_sqrt_ps(v), vEps))));
       if (decay) pn = _mm512_mul_ps(pn, vDecay);
-      _mm512_storeu_ps(P + j, _mm512_mask_mov_ps(p, finite, pn));
+      _mm512_storeu_ps(P + at, _mm512_mask_mov_ps(p, finite, pn));
+    };
+#if defined(OCTET_MAP64)
+    for (; j + 64 <= len; j += 64) {
+      __m512 qv1[4], qv2[4];
+      octet_optim::map64(g_state.b1, _mm512_loadu_si512(C1 + j), qv1);
+      octet_optim::map64(g_state.b2, _mm512_loadu_si512(C2 + j), qv2);
+      for (int k = 0; k < 4; k++) lanes16(j + 16 * k, qv1[k], qv2[k]);
+    }
+#endif
+    const Map16 map1(g_state.q1), map2(g_state.q2);
+    for (; j + 16 <= len; j += 16) {
+      const __m512i i1 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C1 + j)));
+      const __m512i i2 = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C2 + j)));
+      lanes16(j, map1(i1), map2(i2));
     }
     max1 = _mm512_reduce_max_ps(vMax1);
     max2 = _mm512_reduce_max_ps(vMax2);
@@ -482,6 +460,7 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
   }
   a.a1[k] = max1;
   a.a2[k] = max2;
+  prefetchBlock(a, k + 1);
   requantSigned(s1, len, max1, a.c1 + start, x);
   requantUnsigned(s2, len, max2, a.c2 + start, x);
 }
@@ -687,11 +666,11 @@ bool readScalars(const Napi::Value& v, Scalars* out) {
   return true;
 }
 
-bool readTable(const Napi::Value& v, size_t length, Table* t) {
+bool readTable(const Napi::Value& v, size_t length, CodeSearch* t) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) return false;
   auto arr = v.As<Napi::Uint32Array>();
   if (arr.ElementLength() != length) return false;
-  t->entries.assign(arr.Data(), arr.Data() + length);
+  t->packed.assign(arr.Data(), arr.Data() + length);
   return true;
 }
 
@@ -705,7 +684,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   const int eMin = info[4].As<Napi::Number>().Int32Value();
   const int eMax = info[5].As<Napi::Number>().Int32Value();
   if (eMax - eMin + 1 != 32 || eMin < 1 || eMax > 254) return fail(env, "optimInit: the table must cover 32 exponents");
-  Table t1, t2;
+  CodeSearch t1, t2;
   const size_t length = size_t(2) << 12;  // 2 signs x 32 exponents x 128 mantissa buckets
   if (!readTable(info[2], length, &t1) || !readTable(info[3], length, &t2)) return fail(env, "optimInit: tables must be Uint32Array(8192)");
   for (int c = 0; c < 256; c++) {
@@ -714,10 +693,17 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   }
   std::memcpy(g_state.q1, q1, sizeof(g_state.q1));
   std::memcpy(g_state.q2, q2, sizeof(g_state.q2));
+  for (CodeSearch* t : {&t1, &t2}) {
+    t->eMin = eMin;
+    t->eMax = eMax;
+  }
+  t1.isSigned = true;
+  octet_optim::prepare(t1, q1);
+  octet_optim::prepare(t2, q2);
   g_state.t1 = std::move(t1);
   g_state.t2 = std::move(t2);
-  g_state.eMin = eMin;
-  g_state.eMax = eMax;
+  g_state.b1.set(q1);
+  g_state.b2.set(q2);
   const char* simd = std::getenv("OCTET_NATIVE_SIMD");
   g_state.simd = !simd ? 2 : (std::strcmp(simd, "0") == 0 || std::strcmp(simd, "scalar") == 0) ? 0 : std::strcmp(simd, "avx2") == 0 ? 1 : 2;
   g_state.ready = true;
@@ -783,7 +769,7 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
   const int64_t B = info[1].As<Napi::Number>().Int64Value();
   const bool isSigned = info[2].As<Napi::Boolean>().Value();
   if (B <= 0 || nc != n || na != static_cast<size_t>((static_cast<int64_t>(n) + B - 1) / B)) return fail(env, "bad lengths");
-  const Table& t = isSigned ? g_state.t1 : g_state.t2;
+  const CodeSearch& t = isSigned ? g_state.t1 : g_state.t2;
   forBlocks(static_cast<int64_t>(n), B, [&](int64_t k, float*, float*, float*) {
     const int64_t start = k * B;
     const int64_t end = std::min<int64_t>(start + B, static_cast<int64_t>(n));
