@@ -15,12 +15,17 @@
 // found by running one step on the cpu backend with main/planner/tensorPeak.ts on tiny configs
 // whose every dimension is distinct (B=2, L=5, H=12, heads=3, I=28; mT5 d_model=12, inner=8,
 // d_ff=22, Ls=5, T=3), classifying the buffers alive at the peak by size, and differencing 1- and
-// 2-layer models (`npm run bench:planner -- --inventory` reproduces them: main/planner/measure/
-// inventory.ts); then checked op by op against the gradient configs of tfjs-core, and end to end by
-// main/planner/measured.test.ts. A dropout with rate > 0 costs 5 buffers of its input's shape
-// (random uniform, floor, the scaled mask, the output, the input's gradient).
+// 2-layer models, eval mode and training mode (`npm run bench:planner -- --inventory` reproduces them:
+// main/planner/measure/inventory.ts); then checked end to end by main/planner/measured.test.ts.
+//
+// They come in two sets, by who computes the step. `fused`: the cpu/wasm backends with our fast kernels
+// (kernels/, the default there), where GELU, the norms and dropout are one kernel each way and keep
+// only what their gradient needs. `composed`: every other backend (tensorflow, tensorflow-gpu) and cpu/wasm
+// with OCTET_FAST_KERNELS=0, where they are composed of stock TensorFlow.js ops (`--inventory` under
+// OCTET_FAST_KERNELS=0 gives these). A dropout with rate > 0 costs 5 buffers of its input's shape
+// composed (random uniform, floor, the scaled mask, the output, the input's gradient) and 3 fused
+// (output, multiplier, the input's gradient; 2 where the output's gradient is one the model keeps anyway).
 import type { ModelArch, Mt5Arch, RobertaArch } from './modelConfig.ts';
-
 export interface StepShape {
   batch: number;
   /** Tokens per input row (encoder length for mT5). */
@@ -35,7 +40,14 @@ export interface ActivationOptions {
   /** Training mode: dropouts with rate > 0 run (default true, as transformers' Trainer). */
   dropout: boolean;
   stableEmbedding: boolean;
+  /** Which kernels run the step (see above): 'fused' on cpu/wasm with the fast kernels, 'composed' elsewhere. */
+  kernels: KernelSet;
 }
+
+export type KernelSet = 'fused' | 'composed';
+/** A count that depends on the kernel set. */
+type Count = number | { fused: number; composed: number };
+const pick = (c: Count, k: KernelSet): number => (typeof c === 'number' ? c : c[k]);
 
 export interface ActivationEstimate {
   /** Kept at the end of backward, by kind. */
@@ -47,18 +59,18 @@ export interface ActivationEstimate {
 
 const F32 = 4;
 /** Buffers one dropout adds (see above). */
-export const DROPOUT_BUFFERS = 5;
+export const DROPOUT_BUFFERS = { fused: 3, composed: 5 };
 
-/** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), without dropout. */
+/** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), eval mode. */
 export const ROBERTA_LAYER = {
-  /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias and head split, context, dense outputs, residuals, 2 LayerNorms (26 forward + 26 gradients). */
-  hidden: 52,
-  /** [B, L, I]: FFN pre-activation and the erf-GELU intermediates (7 forward + 10 gradients). */
-  inter: 17,
-  /** [B, heads, L, L]: scores, scaled scores, probabilities (3) + 4 gradients. */
+  /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias and head split, context, dense outputs, residuals, the LayerNorms' x̂ and their gradients. */
+  hidden: 34,
+  /** [B, L, I]: the FFN pre-activation (GELU keeps only its input) and gradients; the composed GELU's backward leaves one more. */
+  inter: { fused: 5, composed: 6 } as Count,
+  /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients. */
   scores: 7,
-  /** [B, L] rows: LayerNorm mean/variance/rstd and gradients. */
-  rows: 14,
+  /** [B, L] rows: each LayerNorm's 1/σ. */
+  rows: 2,
   /** Dropout sites: after the attention output and after the FFN output ([B, L, H]); on the probabilities ([B, heads, L, L]). */
   hiddenDropouts: 2,
   scoreDropouts: 1,
@@ -66,109 +78,121 @@ export const ROBERTA_LAYER = {
 
 /** RoBERTa embeddings and classification head. */
 export const ROBERTA_OUTER = {
-  /** [B, L, H]: word/position lookups, sums, LayerNorm; gradients when the embeddings train (18), else forward only (6). */
-  hiddenTrainable: 18,
-  hiddenFrozen: 6,
-  rowsTrainable: 16,
-  rowsFrozen: 11,
-  /** The stable embedding's LayerNorm on the word lookup. */
-  stableHidden: 11,
-  stableRows: 7,
-  embeddingDropouts: 1,
-  /** [B, H]: <s> slice, dense, tanh and gradients; [B, labels] logits and loss. */
+  /** [B, L, H]: word/position/type lookups, sums, LayerNorm; gradients when the embeddings train (9), else forward only (2). */
+  hiddenTrainable: 9,
+  hiddenFrozen: 2,
+  /** [B, L]: ids, mask, position ids, the additive mask, LayerNorm 1/σ, lookup masks (and gradients' ids). */
+  rowsTrainable: 10,
+  rowsFrozen: 8,
+  /** The stable embedding's LayerNorm on the word lookup (x̂, 1/σ and their gradients). */
+  stableHidden: { fused: 2, composed: 7 } as Count,
+  stableRows: { fused: 1, composed: 2 } as Count,
+  /** The embedding dropout: its first buffer is the LayerNorm output's gradient, kept anyway. */
+  embeddingDropoutBuffers: { fused: 2, composed: 5 } as Count,
+  /** [B, H]: <s> slice, dense, tanh and gradients; [B, labels] logits and loss; [B] labels and the loss's per-row terms. */
   headHidden: 7,
   headDropouts: 2,
-  headLogits: 11,
+  headLogits: 3,
+  headRows: 5,
 };
 
 export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOptions, numLabels: number): ActivationEstimate {
+  const k = o.kernels;
   const N = s.batch * s.seq;
   const H = a.hidden;
   const L = ROBERTA_LAYER;
   const O = ROBERTA_OUTER;
-  const drop = (rate: number, sites: number) => (o.dropout && rate > 0 ? DROPOUT_BUFFERS * sites : 0);
+  const on = (rate: number) => o.dropout && rate > 0;
+  const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[k] * sites : 0);
   const layerHidden = L.hidden + drop(a.hiddenDropout, L.hiddenDropouts);
   const layerScores = L.scores + drop(a.attentionDropout, L.scoreDropouts);
-  const embHidden = (o.embeddingsTrainable ? O.hiddenTrainable : O.hiddenFrozen) + (o.stableEmbedding ? O.stableHidden : 0) + drop(a.hiddenDropout, O.embeddingDropouts);
-  const embRows = (o.embeddingsTrainable ? O.rowsTrainable : O.rowsFrozen) + (o.stableEmbedding ? O.stableRows : 0);
+  const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, k) - (o.embeddingsTrainable ? 0 : 1) : 0;
+  const embHidden = (o.embeddingsTrainable ? O.hiddenTrainable : O.hiddenFrozen) + (o.stableEmbedding ? pick(O.stableHidden, k) : 0) + embDrop;
+  const embRows = (o.embeddingsTrainable ? O.rowsTrainable : O.rowsFrozen) + (o.stableEmbedding ? pick(O.stableRows, k) : 0);
   const parts = [
     { name: 'attention scores/probs', bytes: F32 * a.layers * layerScores * s.batch * a.heads * s.seq * s.seq },
     { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (layerHidden * N * H + L.rows * N) },
-    { name: 'FFN intermediate', bytes: F32 * a.layers * L.inter * N * a.intermediate },
+    { name: 'FFN intermediate', bytes: F32 * a.layers * pick(L.inter, k) * N * a.intermediate },
     { name: 'embeddings', bytes: F32 * (embHidden * N * H + embRows * N) },
-    { name: 'classifier head + loss', bytes: F32 * s.batch * ((O.headHidden + drop(a.classifierDropout, O.headDropouts)) * H + O.headLogits * numLabels) },
+    { name: 'classifier head + loss', bytes: F32 * s.batch * ((O.headHidden + drop(a.classifierDropout, O.headDropouts)) * H + O.headLogits * numLabels + O.headRows) },
   ];
   return finish(parts, { bytes: 0, what: 'none' });
 }
 
-/** mT5 encoder block (self-attention + FFN), without dropout; E = [B, Ls, ·]. */
+/** mT5 encoder block (self-attention + FFN), eval mode; E = [B, Ls, ·]. */
 export const MT5_ENCODER_LAYER = {
-  /** [B, Ls, d_model]: residual stream, RMS norms, attention/FFN outputs and gradients. */
-  model: 27,
+  /** [B, Ls, d_model]: residual stream, RMS norms' x̂, attention/FFN outputs and gradients (a gated FFN's input gets two partial gradients). */
+  modelGated: 19,
+  model: 17,
   /** [B, Ls, heads·d_kv] (also split in heads): q, k, v, context. */
   inner: 15,
-  /** [B, Ls, d_ff]: gated-GELU (tanh form) branches and gradients; 4 for a plain ReLU FFN. */
-  ffGated: 20,
+  /** [B, Ls, d_ff]: gated-GELU (tanh form) branches and gradients; a plain ReLU or GELU FFN keeps fewer. */
+  ffGated: { fused: 8, composed: 9 } as Count,
   ffRelu: 4,
-  ffOther: 14,
+  ffOther: { fused: 4, composed: 5 } as Count,
   /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block). */
   scores: 6,
-  rows: 10,
+  /** [B, Ls]: the RMS norms' 1/rms. */
+  rows: 2,
   modelDropouts: 2,
-  ffDropouts: 1,
+  /** The FFN dropout: its output's gradient is one the block keeps anyway. */
+  ffDropoutBuffers: { fused: 2, composed: 5 } as Count,
   scoreDropouts: 1,
 };
 
-/** mT5 decoder block (self-attention, cross-attention, FFN), without dropout; T = [B, T, ·]. */
+/** mT5 decoder block (self-attention, cross-attention, FFN), eval mode; T = [B, T, ·]. */
 export const MT5_DECODER_LAYER = {
-  model: 38,
+  modelGated: 26,
+  model: 24,
   inner: 22,
   /** [B, Ls, inner]: cross-attention keys and values of the encoder output, and their gradients. */
   crossKv: 8,
   /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
   encoderGrads: 2,
-  ffGated: 20,
+  ffGated: { fused: 8, composed: 9 } as Count,
   ffRelu: 4,
-  ffOther: 14,
+  ffOther: { fused: 4, composed: 5 } as Count,
   selfScores: 5,
   crossScores: 5,
-  rows: 15,
+  rows: 3,
   /** [heads, T, T]: the gradient of the shared self-attention bias. */
   biasGrads: 1,
   modelDropouts: 3,
-  ffDropouts: 1,
+  ffDropoutBuffers: { fused: 2, composed: 5 } as Count,
   scoreDropouts: 1,
 };
 
 export const MT5_OUTER = {
-  /** [B, Ls|T, d_model]: lookups and final norms (with gradients when shared.weight trains). */
-  encoderModelTrainable: 10,
-  encoderModelFrozen: 4,
-  decoderModelTrainable: 9,
-  decoderModelFrozen: 4,
-  encoderRowsTrainable: 11,
-  encoderRowsFrozen: 9,
-  decoderRowsTrainable: 14,
-  decoderRowsFrozen: 12,
-  /** Stable embedding LayerNorm on each lookup (as RoBERTa's). */
-  stableEncoderModel: 11,
-  stableDecoderModel: 12,
-  stableRows: 8,
-  /** Embedding dropout and final dropout of each stack. */
-  stackDropouts: 2,
-  /** [B, T, vocab]: lm_head output, log-softmax, one-hot, product, and their gradients. */
-  logits: 10,
+  /** [B, Ls|T, d_model]: the looked-up embeddings of each stack and the final norms (with gradients when shared.weight trains). */
+  encoderModelTrainable: 4,
+  encoderModelFrozen: { fused: 3, composed: 8 } as Count,
+  decoderModelTrainable: 4,
+  decoderModelFrozen: 3,
+  /** [B, Ls] and [B, T]: ids, masks, labels, shifted labels, the loss's per-token terms, the final norms' 1/rms. */
+  encoderRows: { trainable: 7, frozen: { fused: 7, composed: 8 } as Count },
+  decoderRows: 7,
+  /** [B·(Ls+T), d_model] and [B·(Ls+T)]: the one lookup of encoder and decoder ids (and its gradient when shared.weight trains). */
+  pairModelTrainable: 2,
+  pairRows: 1,
+  /** The stable embedding's LayerNorm on that lookup. */
+  stablePairModel: { fused: 2, composed: 7 } as Count,
+  stablePairRows: { fused: 2, composed: 3 } as Count,
+  /** Embedding dropout and final dropout of each stack, together. */
+  stackDropoutBuffers: { fused: 5, composed: 10 } as Count,
+  /** [B, T, vocab]: lm_head output and its gradient (the loss keeps one log-sum-exp per row). */
+  logits: 2,
   /** [heads, L, L] position-bias tables. */
-  encoderBias: 4,
-  decoderBias: 4,
+  encoderBias: { trainable: 3, frozen: { fused: 4, composed: 1 } as Count },
+  decoderBias: 3,
 };
 
-function ffCount(a: Mt5Arch, l: { ffGated: number; ffRelu: number; ffOther: number }): number {
-  if (a.gated) return l.ffGated;
-  return a.ffActivation === 'relu' ? l.ffRelu : l.ffOther;
+function ffCount(a: Mt5Arch, l: { ffGated: Count; ffRelu: Count; ffOther: Count }, k: KernelSet): number {
+  if (a.gated) return pick(l.ffGated, k);
+  return pick(a.ffActivation === 'relu' ? l.ffRelu : l.ffOther, k);
 }
 
 export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): ActivationEstimate {
+  const k = o.kernels;
   const B = s.batch;
   const Ls = s.seq;
   const T = s.target;
@@ -177,31 +201,35 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const E = MT5_ENCODER_LAYER;
   const Dl = MT5_DECODER_LAYER;
   const O = MT5_OUTER;
-  const drop = (sites: number) => (o.dropout && a.dropout > 0 ? DROPOUT_BUFFERS * sites : 0);
+  const on = o.dropout && a.dropout > 0;
+  const drop = (sites: number) => (on ? DROPOUT_BUFFERS[k] * sites : 0);
+  const dropCount = (c: Count) => (on ? pick(c, k) : 0);
   const enc = a.encoderLayers;
   const dec = a.decoderLayers;
   const tr = o.embeddingsTrainable;
   const st = o.stableEmbedding;
-  const encModel = enc * (E.model + drop(E.modelDropouts)) + dec * Dl.encoderGrads + (tr ? O.encoderModelTrainable : O.encoderModelFrozen) + (st ? O.stableEncoderModel : 0) + drop(O.stackDropouts);
-  const decModel = dec * (Dl.model + drop(Dl.modelDropouts)) + (tr ? O.decoderModelTrainable : O.decoderModelFrozen) + (st ? O.stableDecoderModel : 0) + drop(O.stackDropouts);
-  const stRows = st ? O.stableRows : 0;
-  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + ((tr ? O.encoderRowsTrainable : O.encoderRowsFrozen) + stRows) * B * Ls + ((tr ? O.decoderRowsTrainable : O.decoderRowsFrozen) + stRows) * B * T;
+  const encLayerModel = (a.gated ? E.modelGated : E.model) + drop(E.modelDropouts);
+  const decLayerModel = (a.gated ? Dl.modelGated : Dl.model) + drop(Dl.modelDropouts);
+  const encModel = enc * encLayerModel + dec * Dl.encoderGrads + (tr ? O.encoderModelTrainable : pick(O.encoderModelFrozen, k)) + dropCount(O.stackDropoutBuffers);
+  const decModel = dec * decLayerModel + (tr ? O.decoderModelTrainable : O.decoderModelFrozen) + dropCount(O.stackDropoutBuffers);
+  const pairModel = (tr ? O.pairModelTrainable : 0) + (st ? pick(O.stablePairModel, k) : 0);
+  const pairRows = O.pairRows + (st ? pick(O.stablePairRows, k) : 0);
+  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + (tr ? O.encoderRows.trainable : pick(O.encoderRows.frozen, k)) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
+  const encBias = tr ? O.encoderBias.trainable : pick(O.encoderBias.frozen, k);
   const parts = [
     { name: 'encoder self-attention scores', bytes: F32 * enc * (E.scores + drop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
     { name: 'decoder self-attention scores', bytes: F32 * dec * (Dl.selfScores + drop(Dl.scoreDropouts)) * B * a.heads * T * T },
     { name: 'cross-attention scores', bytes: F32 * dec * (Dl.crossScores + drop(Dl.scoreDropouts)) * B * a.heads * T * Ls },
     { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (encModel * B * Ls * D + enc * E.inner * B * Ls * inner + dec * Dl.crossKv * B * Ls * inner) },
     { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * Dl.inner * B * T * inner) },
-    { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * (ffCount(a, E) + drop(E.ffDropouts)) * B * Ls + dec * (ffCount(a, Dl) + drop(Dl.ffDropouts)) * B * T) },
-    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (O.encoderBias * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
+    { name: 'embedding lookup (encoder and decoder ids at once)', bytes: F32 * pairModel * B * (Ls + T) * D },
+    { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * (ffCount(a, E, k) + dropCount(E.ffDropoutBuffers)) * B * Ls + dec * (ffCount(a, Dl, k) + dropCount(Dl.ffDropoutBuffers)) * B * T) },
+    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (encBias * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
     { name: 'lm_head logits + loss', bytes: F32 * O.logits * B * T * a.vocabSize },
   ];
-  // shared.weight is looked up twice (encoder and decoder ids): when it trains, the backward pass ends
-  // with two dense [vocab, d_model] gradients and their sum alive together (the sum is the gradient).
-  const ws = tr
-    ? { bytes: 2 * F32 * a.vocabSize * D, what: 'summing the two dense shared.weight gradients (encoder and decoder lookups)' }
-    : { bytes: 0, what: 'none' };
-  return finish(parts, ws);
+  // Encoder and decoder ids are looked up together (models/mt5/stack.ts embedPair): shared.weight's
+  // gradient is one scatter into one [vocab, d_model] buffer, nothing transient beside it.
+  return finish(parts, { bytes: 0, what: 'none' });
 }
 
 export function estimateActivations(arch: ModelArch, s: StepShape, o: ActivationOptions, numLabels = 2): ActivationEstimate {

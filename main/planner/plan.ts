@@ -3,6 +3,7 @@
 import { DEFAULT_BLOCK_SIZE, DEFAULT_MIN_8BIT_SIZE, parseOptimizerName } from '../../common/optimizers.ts';
 import { TIGHT_FRACTION, type PlanComponent, type PlanInput, type PlanResult, type Verdict } from '../../common/planner.ts';
 import { estimateActivations, type StepShape } from './activations.ts';
+import { kernelSetFor } from './kernelSet.ts';
 import { formatBytes } from './byteSize.ts';
 import { FRAMEWORK_ALLOWANCES, frameworkBytes, planBackend, type PlanBackend } from './framework.ts';
 import { loadModelArch, type ModelArch } from './modelConfig.ts';
@@ -90,7 +91,10 @@ function totalsFor(sp: StaticPart, input: PlanInput, shape: StepShape): Totals {
   const act = estimateActivations(
     sp.arch,
     shape,
-    { embeddingsTrainable: sp.trainable.some((t) => t.tokenEmbedding), dropout: input.dropout ?? true, stableEmbedding: input.stableEmbedding ?? false },
+    {
+      embeddingsTrainable: sp.trainable.some((t) => t.tokenEmbedding), dropout: input.dropout ?? true, stableEmbedding: input.stableEmbedding ?? false,
+      kernels: kernelSetFor(sp.backend),
+    },
     sp.numLabels,
   );
   // Peak = end of backward (activations + their transient) or, after they are freed, the optimizer step.

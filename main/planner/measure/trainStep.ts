@@ -74,8 +74,10 @@ export async function measureStep(c: MeasureCase): Promise<MeasureResult> {
     model.freeze({ embeddings: c.freezeEmbeddings ?? false, lmHead: c.freezeLmHead ?? false });
     const opt = createOptimizer(c.optimizer, { learningRate: 1e-4, blockSize: c.blockSize as 2048 | undefined, overrides: model.optimizerOverrides(), kernel: c.composedKernel ? 'composed' : 'auto' });
     const batch = batchFor(model, c, cfg.vocabSize);
+    let seed = 1;
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true }), model.trainableVariables());
+      // Seeded dropout, as the trainer runs it (with the fast kernels, one fused kernel per dropout).
+      const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true, seed: seed++ }), model.trainableVariables());
       opt.applyGradients(grads);
       tf.dispose([value, grads]);
     };
