@@ -34,6 +34,12 @@ export interface OptimNative {
   threads(): number;
   /** the vector path in use: OCTET_NATIVE_SIMD=avx2 or =0 narrows it (read by init) */
   simd(): 'avx512' | 'avx2' | 'scalar';
+  /**
+   * The 16-lane code search of requantization against the scalar table lookup (with the signed map's sign
+   * fix-up) on the float32 bit patterns first, first + stride, ... <= last; NaN patterns skipped. Counts
+   * checked, in the fast path's guard band (those take the table) and wrong; zeros without AVX-512.
+   */
+  searchCheck(signed: boolean, first: number, last: number, stride: number): { checked: number; guarded: number; wrong: number };
 }
 
 type Fn = (...args: unknown[]) => unknown;
@@ -43,7 +49,7 @@ export function optimNative(log: (line: string) => void = (l) => console.warn(l)
   if (cached !== undefined) return cached;
   const addon = loadAddon(log);
   if (!addon) return (cached = null);
-  const names = ['optimInit', 'optimStep8', 'optimStep32', 'optimQuantize', 'optimTriad', 'optimThreads', 'optimSimd'];
+  const names = ['optimInit', 'optimStep8', 'optimStep32', 'optimQuantize', 'optimTriad', 'optimThreads', 'optimSimd', 'optimSearchCheck'];
   const missing = names.filter((n) => typeof addon[n] !== 'function');
   if (missing.length) {
     log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript optimizer kernels`);
@@ -58,6 +64,10 @@ export function optimNative(log: (line: string) => void = (l) => console.warn(l)
     triad: (elements, repeats) => fn('optimTriad')(elements, repeats) as number,
     threads: () => fn('optimThreads')() as number,
     simd: () => fn('optimSimd')() as 'avx512' | 'avx2' | 'scalar',
+    searchCheck: (signed, first, last, stride) => {
+      const [checked, guarded, wrong] = fn('optimSearchCheck')(signed, first, last, stride) as [number, number, number];
+      return { checked, guarded, wrong };
+    },
   });
 }
 

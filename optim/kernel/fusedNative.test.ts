@@ -6,7 +6,7 @@ import { ALGORITHMS, stepScalars, UPDATE_RULES } from '../algorithms.ts';
 import { SIGNED_DYNAMIC_MAP } from '../maps.ts';
 import { numBlocks } from '../quantize.ts';
 import { randn } from '../testing.ts';
-import { fusedJsArrayKernel } from './fusedJs.ts';
+import { fusedJsArrayKernel, searchTables } from './fusedJs.ts';
 import { initNative, nativeArrayKernel } from './fusedNative.ts';
 import { referenceArrayKernel } from './reference.ts';
 import type { ArrayKernel } from './types.ts';
@@ -73,6 +73,37 @@ describe.skipIf(!native)('fused native kernel', () => {
     const r = referenceArrayKernel.quantize(x, 4096, SIGNED_DYNAMIC_MAP);
     expect(Buffer.from(q.codes).equals(Buffer.from(r.codes))).toBe(true);
     expect(Array.from(q.absmax)).toEqual(Array.from(r.absmax));
+  });
+
+  it("the vector code search equals the table (and sign fix-up) on float32 values of both signs, around every threshold", () => {
+    delete process.env.OCTET_NATIVE_SIMD;
+    const addon = optimNative()!;
+    initNative(addon);
+    const bits = new Uint32Array(new Float32Array(searchTables().signed.thresholds).buffer);
+    const ubits = new Uint32Array(new Float32Array(searchTables().unsigned.thresholds).buffer);
+    let checked = 0;
+    let guarded = 0;
+    for (const signed of [true, false]) {
+      for (const sign of [0, 0x80000000]) {
+        // every 97th pattern from 0 to a little past 1.0 (exponents below the table's window included)
+        const r = addon.searchCheck(signed, sign, sign + 0x3f800000 + 4096, 97);
+        expect(r.wrong, `${signed ? 'signed' : 'unsigned'} sign ${sign}`).toBe(0);
+        checked += r.checked;
+        guarded += r.guarded;
+      }
+      for (const t of signed ? bits.subarray(1, 256) : ubits.subarray(1, 256)) {
+        for (const sign of [0, 0x80000000]) {
+          const mag = t & 0x7fffffff;
+          const r = addon.searchCheck(signed, sign + Math.max(0, mag - 64), sign + mag + 64, 1);
+          expect(r.wrong, `around threshold ${t.toString(16)}`).toBe(0);
+          checked += r.checked;
+        }
+      }
+    }
+    if (addon.simd() === 'avx512') {
+      expect(checked).toBeGreaterThan(40_000_000);
+      expect(guarded).toBeGreaterThan(0); // the band's lanes took the table
+    }
   });
 
   it('passes 12 scalars in the order the C++ struct reads them', () => {

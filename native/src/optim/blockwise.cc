@@ -36,6 +36,7 @@
 #include "../registry.h"
 #include "codeSearch.h"
 #include "mapBytes.h"
+#include "pool.h"
 
 namespace {
 
@@ -62,72 +63,9 @@ struct State {
 State g_state;
 
 // ---------------------------------------------------------------------------------------------
-// thread pool: the caller thread takes part; tasks are claimed with an atomic counter
-class Pool {
- public:
-  explicit Pool(int threads) {
-    for (int i = 1; i < threads; i++) workers_.emplace_back([this] { loop(); });
-  }
-  int size() const { return static_cast<int>(workers_.size()) + 1; }
+// threads (pool.h)
 
-  void run(int64_t tasks, const std::function<void(int64_t)>& fn) {
-    if (tasks <= 0) return;
-    if (workers_.empty() || tasks == 1) {
-      for (int64_t t = 0; t < tasks; t++) fn(t);
-      return;
-    }
-    std::unique_lock<std::mutex> lock(callMutex_);  // one parallel call at a time
-    {
-      std::lock_guard<std::mutex> g(m_);
-      fn_ = &fn;
-      tasks_ = tasks;
-      next_.store(0);
-      remaining_.store(tasks);
-      active_ = static_cast<int>(workers_.size());
-      generation_++;
-    }
-    cv_.notify_all();
-    work();
-    std::unique_lock<std::mutex> g(m_);
-    done_.wait(g, [this] { return remaining_.load() == 0 && active_ == 0; });
-    fn_ = nullptr;
-  }
-
- private:
-  void work() {
-    for (;;) {
-      int64_t t = next_.fetch_add(1);
-      if (t >= tasks_) break;
-      (*fn_)(t);
-      remaining_.fetch_sub(1);
-    }
-  }
-  void loop() {
-    uint64_t seen = 0;
-    for (;;) {
-      {
-        std::unique_lock<std::mutex> g(m_);
-        cv_.wait(g, [&] { return generation_ != seen; });
-        seen = generation_;
-      }
-      work();
-      {
-        std::lock_guard<std::mutex> g(m_);
-        active_--;
-      }
-      done_.notify_all();
-    }
-  }
-  std::vector<std::thread> workers_;
-  std::mutex callMutex_, m_;
-  std::condition_variable cv_, done_;
-  const std::function<void(int64_t)>* fn_ = nullptr;
-  int64_t tasks_ = 0;
-  std::atomic<int64_t> next_{0};
-  std::atomic<int64_t> remaining_{0};
-  int active_ = 0;
-  uint64_t generation_ = 0;
-};
+using octet_optim::Pool;
 
 int defaultThreads() {
   const char* env = std::getenv("OCTET_THREADS");
@@ -811,6 +749,55 @@ Napi::Value Triad(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 12.0 * static_cast<double>(n) / best / 1e9);
 }
 
+// optimSearchCheck(signed, firstBits, lastBits, stride) -> [checked, inGuardBand, wrong]: the vector code search
+// requantization uses (16 lanes) against the scalar table lookup with the sign fix-up, on the float32 bit
+// patterns firstBits, firstBits + stride, ... up to lastBits (NaN patterns skipped). A test of the fast
+// path's exactness; [0, 0, 0] where it is not compiled in.
+Napi::Value SearchCheck(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!g_state.ready) return fail(env, "call optimInit first");
+  if (info.Length() < 4) return fail(env, "optimSearchCheck(signed, firstBits, lastBits, stride)");
+  const bool isSigned = info[0].As<Napi::Boolean>().Value();
+  const uint64_t first = static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value());
+  const uint64_t last = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+  const uint64_t stride = std::max<int64_t>(1, info[3].As<Napi::Number>().Int64Value());
+  double checked = 0, guarded = 0, wrong = 0;
+#if defined(__AVX512F__)
+  const CodeSearch& t = isSigned ? g_state.t1 : g_state.t2;
+  alignas(64) uint32_t bits[16];
+  alignas(64) int32_t got[16];
+  for (uint64_t b = first; b <= last;) {
+    int lanes = 0;
+    for (; lanes < 16 && b <= last; b += stride) {
+      if (((b >> 23) & 0xff) == 0xff && (b & 0x7fffff)) continue;  // NaN
+      bits[lanes++] = static_cast<uint32_t>(b);
+    }
+    for (int l = lanes; l < 16; l++) bits[l] = 0;
+    const __m512 x = _mm512_load_ps(reinterpret_cast<const float*>(bits));
+    _mm512_store_si512(got, octet_optim::codes16(t, x));
+#if defined(__AVX512DQ__)
+    if (t.fast) {
+      __mmask16 bad;
+      octet_optim::fastCodes16(t, x, &bad);
+      guarded += __builtin_popcount(bad & ((1u << lanes) - 1));
+    }
+#endif
+    for (int l = 0; l < lanes; l++) {
+      float v;
+      std::memcpy(&v, &bits[l], 4);
+      const int want = isSigned ? signFix(lookup(t, v), v) : lookup(t, v);
+      checked++;
+      if (got[l] != want) wrong++;
+    }
+  }
+#endif
+  Napi::Array out = Napi::Array::New(env, 3);
+  out.Set(0u, Napi::Number::New(env, checked));
+  out.Set(1u, Napi::Number::New(env, guarded));
+  out.Set(2u, Napi::Number::New(env, wrong));
+  return out;
+}
+
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), pool().size());
 }
@@ -834,6 +821,7 @@ octet::Registration reg([](Napi::Env env, Napi::Object exports) {
   exports.Set("optimTriad", Napi::Function::New(env, Triad, "optimTriad"));
   exports.Set("optimThreads", Napi::Function::New(env, Threads, "optimThreads"));
   exports.Set("optimSimd", Napi::Function::New(env, Simd, "optimSimd"));
+  exports.Set("optimSearchCheck", Napi::Function::New(env, SearchCheck, "optimSearchCheck"));
 });
 
 }  // namespace
