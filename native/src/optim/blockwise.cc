@@ -409,6 +409,71 @@ inline float npSign(float v) {
   return v == v ? 0.0f : v;
 }
 
+#if defined(__AVX512F__)
+// numpy's sign for 16 lanes: +1, -1, +0 for either zero, NaN stays NaN (as npSign)
+inline __m512 npSign16(__m512 v) {
+  const __m512 zero = _mm512_setzero_ps();
+  __m512 r = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), _mm512_set1_ps(1.0f));
+  r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), _mm512_set1_ps(-1.0f));
+  return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
+}
+
+// The 1-state rules 16 lanes at a time, the same float operations in the same order as the scalar loops of
+// oneStateBlock (g·1 skipped: it is g). Does the leading multiple of 16 of the block and returns its length;
+// the new states' largest magnitude goes into *mx.
+int64_t oneState16(const Args8& a, const float* G, float* P, const uint8_t* C, float* s, int64_t len, float am, float* mx) {
+  const Scalars& sc = a.sc;
+  const bool decay = sc.weightDecay > 0.0f;
+  const bool first = a.step == 1;
+  const bool scaleG = sc.gnormScale != 1.0f;
+  const bool rms = a.rule == RMSPROP;
+  const __m512 vAm = _mm512_set1_ps(am), vB1 = _mm512_set1_ps(sc.beta1), vB2 = _mm512_set1_ps(sc.beta2);
+  const __m512 vOmb1 = _mm512_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm512_set1_ps(sc.oneMinusBeta2);
+  const __m512 vGn = _mm512_set1_ps(sc.gnormScale), vWd = _mm512_set1_ps(sc.weightDecay), vLr = _mm512_set1_ps(sc.lr);
+  const __m512 vEps = _mm512_set1_ps(sc.eps), vDecay = _mm512_set1_ps(sc.decayFactor);
+  const __m512i absMask = _mm512_set1_epi32(0x7fffffff);
+  __m512 vMax = _mm512_set1_ps(-FLT_MAX);
+  auto lanes16 = [&](int64_t at, __m512 q) {
+    const __m512 g = _mm512_loadu_ps(G + at);
+    const __m512 p = _mm512_loadu_ps(P + at);
+    __m512 gv = scaleG ? _mm512_mul_ps(g, vGn) : g;
+    __m512 st, pn;
+    if (a.rule == MOMENTUM) {
+      if (decay) gv = _mm512_add_ps(gv, _mm512_mul_ps(p, vWd));
+      st = first ? gv : _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(q, vAm), vB1), gv);
+      pn = _mm512_sub_ps(p, _mm512_mul_ps(vLr, st));
+    } else if (a.rule == LION) {
+      const __m512 old = _mm512_mul_ps(q, vAm);
+      const __m512 inner = _mm512_add_ps(_mm512_mul_ps(old, vB1), _mm512_mul_ps(vOmb1, gv));
+      st = _mm512_add_ps(_mm512_mul_ps(old, vB2), _mm512_mul_ps(vOmb2, gv));
+      pn = _mm512_sub_ps(decay ? _mm512_mul_ps(p, vDecay) : p, _mm512_mul_ps(vLr, npSign16(inner)));
+    } else {
+      if (decay) gv = _mm512_add_ps(gv, _mm512_mul_ps(p, vWd));
+      const __m512 old = _mm512_mul_ps(q, vAm);
+      const __m512 sq = _mm512_mul_ps(gv, gv);
+      st = rms ? _mm512_add_ps(_mm512_mul_ps(old, vB1), _mm512_mul_ps(vOmb1, sq)) : _mm512_add_ps(old, sq);
+      pn = _mm512_sub_ps(p, _mm512_mul_ps(vLr, _mm512_div_ps(g, _mm512_add_ps(_mm512_sqrt_ps(st), vEps))));  // raw gradient numerator
+    }
+    _mm512_storeu_ps(s + at, st);
+    vMax = _mm512_max_ps(_mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(st), absMask)), vMax);  // NaN first: skipped
+    _mm512_storeu_ps(P + at, pn);
+  };
+  int64_t j = 0;
+#if defined(OCTET_MAP64)
+  for (; j + 64 <= len; j += 64) {
+    __m512 q[4];
+    octet_optim::map64(g_state.b1, _mm512_loadu_si512(C + j), q);
+    for (int k = 0; k < 4; k++) lanes16(j + 16 * k, q[k]);
+  }
+#endif
+  const Map16 map1(g_state.q1);
+  for (; j + 16 <= len; j += 16) lanes16(j, map1(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(C + j)))));
+  const float m = _mm512_reduce_max_ps(vMax);
+  if (m > *mx) *mx = m;
+  return j;
+}
+#endif
+
 void oneStateBlock(const Args8& a, int64_t k, float* s, float* u, float* x) {
   const Scalars& sc = a.sc;
   const int64_t start = k * a.B;
@@ -420,9 +485,13 @@ void oneStateBlock(const Args8& a, int64_t k, float* s, float* u, float* x) {
   const bool decay = sc.weightDecay > 0.0f;
   const bool first = a.step == 1;
   float mx = -FLT_MAX;
+  int64_t j0 = 0;  // elements done by the vector path
+#if defined(__AVX512F__)
+  if (g_state.simd >= 2) j0 = oneState16(a, G, P, C, s, len, am, &mx);
+#endif
   switch (a.rule) {
     case MOMENTUM:
-      for (int64_t j = 0; j < len; j++) {
+      for (int64_t j = j0; j < len; j++) {
         float gv = G[j] * sc.gnormScale;
         if (decay) gv = gv + P[j] * sc.weightDecay;
         const float st = first ? gv : (g_state.q1[C[j]] * am) * sc.beta1 + gv;
@@ -432,7 +501,7 @@ void oneStateBlock(const Args8& a, int64_t k, float* s, float* u, float* x) {
       }
       break;
     case LION:
-      for (int64_t j = 0; j < len; j++) {
+      for (int64_t j = j0; j < len; j++) {
         const float gv = G[j] * sc.gnormScale;
         const float st = g_state.q1[C[j]] * am;
         const float inner = st * sc.beta1 + sc.oneMinusBeta1 * gv;
@@ -441,14 +510,14 @@ void oneStateBlock(const Args8& a, int64_t k, float* s, float* u, float* x) {
         keepMax(mx, ns);
         u[j] = sc.lr * npSign(inner);
       }
-      for (int64_t j = 0; j < len; j++) {
+      for (int64_t j = j0; j < len; j++) {
         const float p = decay ? P[j] * sc.decayFactor : P[j];
         P[j] = p - u[j];
       }
       break;
     default: {
       const bool rms = a.rule == RMSPROP;
-      for (int64_t j = 0; j < len; j++) {
+      for (int64_t j = j0; j < len; j++) {
         const float g = G[j];
         float gv = g * sc.gnormScale;
         if (decay) gv = gv + P[j] * sc.weightDecay;
@@ -790,6 +859,8 @@ Napi::Value SearchCheck(const Napi::CallbackInfo& info) {
       if (got[l] != want) wrong++;
     }
   }
+#else
+  (void)isSigned, (void)first, (void)last, (void)stride;
 #endif
   Napi::Array out = Napi::Array::New(env, 3);
   out.Set(0u, Napi::Number::New(env, checked));
