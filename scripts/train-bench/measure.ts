@@ -1,0 +1,68 @@
+// Timing of one configuration: the backend's plain matrix product, and training steps
+// (forward + backward + optimizer) of a workload, on whatever backend and kernels are active.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRandomModel, disposeBatch, parseModelConfig, toBatch } from '../../models/index.ts';
+import { createOptimizer } from '../../optim/index.ts';
+import type { Workload } from './workloads.ts';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** GFLOP/s of tf.matMul on two 1024×1024 matrices (best of several), result read back. */
+export async function plainMatMulGflops(size = 1024, budgetMs = 1500): Promise<number> {
+  const a = tf.randomNormal([size, size]);
+  const b = tf.randomNormal([size, size]);
+  let best = Infinity;
+  const start = performance.now();
+  for (let i = 0; i < 20 && (i < 3 || performance.now() - start < budgetMs); i++) {
+    const t = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    best = Math.min(best, performance.now() - t);
+    c.dispose();
+  }
+  tf.dispose([a, b]);
+  return (2 * size ** 3) / best / 1e6;
+}
+
+export interface StepTiming {
+  /** Median wall time of a timed step, ms. */
+  ms: number;
+  steps: number;
+  /** Loss of the first step (a sanity check that every configuration trains the same model). */
+  firstLoss: number;
+}
+
+/** Builds the workload's model (random weights, seed 1) and adamw8bit, runs warm-up steps, then times steps until `budgetMs`. */
+export async function timeSteps(w: Workload, opts: { warmup?: number; minSteps?: number; maxSteps?: number; budgetMs?: number } = {}): Promise<StepTiming> {
+  const model = createRandomModel(parseModelConfig(w.config), { architecture: w.architecture, seed: 1 });
+  const optimizer = createOptimizer('adamw8bit', { learningRate: 1e-4, weightDecay: 0.01 });
+  const batch = toBatch(w.batch);
+  const vars = model.trainableVariables();
+  let step = 0;
+  const run = async (): Promise<number> => {
+    const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true, seed: 1000 + step++ }), vars);
+    optimizer.applyGradients(grads);
+    const loss = (await value.data())[0];
+    tf.dispose([value, grads]);
+    return loss;
+  };
+  try {
+    let firstLoss = Number.NaN;
+    for (let i = 0; i < (opts.warmup ?? 2); i++) {
+      const l = await run();
+      if (i === 0) firstLoss = l;
+    }
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < (opts.maxSteps ?? 15) && (times.length < (opts.minSteps ?? 5) || performance.now() - start < (opts.budgetMs ?? 4000))) {
+      const t = performance.now();
+      await run();
+      times.push(performance.now() - t);
+    }
+    return { ms: median(times), steps: times.length, firstLoss };
+  } finally {
+    optimizer.dispose();
+    disposeBatch(batch);
+    model.dispose();
+  }
+}
