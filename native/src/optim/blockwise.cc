@@ -82,13 +82,22 @@ Pool& pool() {
   return *g_pool;
 }
 
-// Blocks are grouped into tasks of about this many elements; small tensors run on the caller thread.
+// Work is split into tasks of at most kTaskElems elements (whole blocks), at least four per thread so a
+// late or preempted thread costs little; tensors under kParallelElems run on the caller thread (waking a
+// worker costs more than it saves there).
 constexpr int64_t kTaskElems = 1 << 16;
+constexpr int64_t kParallelElems = 1 << 15;
+
+int64_t taskElems(int64_t n, int64_t unit) {
+  const int64_t perThread = n / (4 * static_cast<int64_t>(pool().size()));
+  return std::max<int64_t>(1, std::min(kTaskElems, perThread) / unit) * unit;
+}
 
 template <typename F>
 void forBlocks(int64_t n, int64_t B, F&& perBlock) {
   const int64_t nb = (n + B - 1) / B;
-  const int64_t blocksPerTask = std::max<int64_t>(1, kTaskElems / B);
+  const bool parallel = n >= kParallelElems && pool().size() > 1;
+  const int64_t blocksPerTask = parallel ? taskElems(n, B) / B : nb;
   const int64_t tasks = (nb + blocksPerTask - 1) / blocksPerTask;
   std::function<void(int64_t)> fn = [&](int64_t t) {
     thread_local std::vector<float> scratch;
@@ -96,22 +105,21 @@ void forBlocks(int64_t n, int64_t B, F&& perBlock) {
     const int64_t k1 = std::min(nb, (t + 1) * blocksPerTask);
     for (int64_t k = t * blocksPerTask; k < k1; k++) perBlock(k, scratch.data(), scratch.data() + B, scratch.data() + 2 * B);
   };
-  if (n < 2 * kTaskElems) {
+  if (parallel) pool().run(tasks, fn);
+  else
     for (int64_t t = 0; t < tasks; t++) fn(t);
-  } else {
-    pool().run(tasks, fn);
-  }
 }
 
 template <typename F>
 void forRange(int64_t n, F&& perRange) {
-  const int64_t tasks = (n + kTaskElems - 1) / kTaskElems;
-  std::function<void(int64_t)> fn = [&](int64_t t) { perRange(t * kTaskElems, std::min(n, (t + 1) * kTaskElems)); };
-  if (n < 2 * kTaskElems) {
-    for (int64_t t = 0; t < tasks; t++) fn(t);
-  } else {
-    pool().run(tasks, fn);
+  if (n < kParallelElems || pool().size() == 1) {
+    perRange(0, n);
+    return;
   }
+  const int64_t len = taskElems(n, 64);  // whole cache lines
+  const int64_t tasks = (n + len - 1) / len;
+  std::function<void(int64_t)> fn = [&](int64_t t) { perRange(t * len, std::min(n, (t + 1) * len)); };
+  pool().run(tasks, fn);
 }
 
 // ---------------------------------------------------------------------------------------------

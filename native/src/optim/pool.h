@@ -84,7 +84,7 @@ class Pool {
     uint32_t seen = 0;
     for (;;) {
       uint32_t gen = published_.load(std::memory_order_acquire);
-      for (int spin = 0; gen == seen && spin < 4096; spin++) {
+      for (int spin = 0; gen == seen && spin < 1024; spin++) {  // ~20 µs
         cpuRelax();
         gen = published_.load(std::memory_order_acquire);
       }
