@@ -264,21 +264,6 @@ struct Args8 {
   float* a2;
 };
 
-// Asks for block k's parameters, gradients and codes (into L2) while the current block is requantized,
-// which needs no memory: the next block's first pass then finds them there.
-void prefetchBlock(const Args8& a, int64_t k) {
-  const int64_t start = k * a.B;
-  const int64_t len = std::min(a.B, a.n - start);
-  for (int64_t o = 0; o < len; o += 16) {
-    __builtin_prefetch(a.g + start + o, 0, 2);
-    __builtin_prefetch(a.p + start + o, 1, 2);
-  }
-  for (int64_t o = 0; o < len; o += 64) {
-    __builtin_prefetch(a.c1 + start + o, 1, 2);
-    if (a.c2) __builtin_prefetch(a.c2 + start + o, 1, 2);
-  }
-}
-
 void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
   const Scalars& sc = a.sc;
   const int64_t start = k * a.B;
@@ -406,7 +391,6 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
   }
   a.a1[k] = max1;
   a.a2[k] = max2;
-  prefetchBlock(a, k + 1);
   requantSigned(s1, len, max1, a.c1 + start, x);
   requantUnsigned(s2, len, max2, a.c2 + start, x);
 }
