@@ -8,7 +8,8 @@
 // tree (optim/search.ts packSearchTable: one 32-bit entry per bucket of floats), handed over once by
 // optimInit; with AVX-512 most codes come from the maps' decade structure without a table lookup. The
 // AVX2/AVX-512 paths do the same float operations 8/16 lanes at a time; OCTET_NATIVE_SIMD=avx2 or =0 narrows
-// the path (the tests compare all of them byte for byte).
+// the path (the tests compare all of them byte for byte). (The one fused multiply-add, in codeSearch.h's
+// fast search, only picks a code, inside a guard band checked against the table.)
 #if defined(__GNUC__) && !defined(__clang__)
 // sqrtf without the errno call path, so it vectorizes; the results are the same correctly rounded roots
 #pragma GCC optimize("no-math-errno")
