@@ -1,16 +1,12 @@
-// Process-wide state of the tensor kernels: the thread pool and the SIMD level.
+// Process-wide state of the tensor kernels: the SIMD level (threads: common/threadPool.h).
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
-#include "pool.h"
 #include "simd.h"
 
 namespace octet {
 
 namespace {
-std::mutex g_poolMutex;
-KernelPool* g_pool = nullptr;  // leaked on purpose (see pool.h)
 int g_simd = -1;
 
 Simd compiledMax() {
@@ -23,22 +19,6 @@ Simd compiledMax() {
 #endif
 }
 }  // namespace
-
-KernelPool& kernelPool() {
-  std::lock_guard<std::mutex> g(g_poolMutex);
-  if (!g_pool) g_pool = new KernelPool(kernelThreadsFromEnv());
-  return *g_pool;
-}
-
-void setKernelThreads(int threads) {
-  std::lock_guard<std::mutex> g(g_poolMutex);
-  if (threads < 1) threads = kernelThreadsFromEnv();
-  if (g_pool && g_pool->size() == threads) return;
-  // The old pool's workers keep sleeping (they hold no work); leaking them is cheaper than a join protocol.
-  g_pool = new KernelPool(threads);
-}
-
-int kernelThreads() { return kernelPool().size(); }
 
 Simd kernelSimd() {
   if (g_simd < 0) {

@@ -37,7 +37,7 @@
 #include "../registry.h"
 #include "codeSearch.h"
 #include "mapBytes.h"
-#include "pool.h"
+#include "../common/threadPool.h"
 
 namespace {
 
@@ -64,24 +64,10 @@ struct State {
 State g_state;
 
 // ---------------------------------------------------------------------------------------------
-// threads (pool.h)
+// threads (common/threadPool.h)
 
-using octet_optim::Pool;
-
-int defaultThreads() {
-  const char* env = std::getenv("OCTET_THREADS");
-  if (env && std::atoi(env) > 0) return std::atoi(env);
-  unsigned hc = std::thread::hardware_concurrency();
-  return hc == 0 ? 1 : static_cast<int>(hc);
-}
-
-Pool* g_pool = nullptr;  // deliberately leaked: workers sleep until the process exits
-std::mutex g_poolMutex;
-Pool& pool() {
-  std::lock_guard<std::mutex> g(g_poolMutex);
-  if (!g_pool) g_pool = new Pool(defaultThreads());
-  return *g_pool;
-}
+// The addon's shared pool: one set of workers for the tensor and the optimizer kernels.
+octet::ThreadPool& pool() { return octet::sharedPool(); }
 
 // Work is split into tasks of at most kTaskElems elements (whole blocks), at least four per thread so a
 // late or preempted thread costs little; tensors under kParallelElems run on the caller thread (waking a

@@ -1,9 +1,10 @@
-// The optimizer kernels' thread pool: the calling thread takes part, tasks are claimed one at a time from
-// a ticket that also carries the call's generation, and a call returns as soon as every task is done.
-// The caller never waits for a worker that has not woken up yet (on a busy machine the scheduler may
-// give it the core only later): a worker that wakes late finds the ticket of an old generation or no task
-// left, and goes back to sleep. Workers spin briefly before sleeping, so back-to-back calls (one per
-// parameter tensor) do not pay a wake-up each.
+// The addon's one thread pool, shared by the tensor kernels and the optimizer kernels: the calling
+// (JavaScript) thread takes part, tasks are claimed one at a time from a ticket that also carries the
+// call's generation, and a call returns as soon as every task is done. The caller never waits for a
+// worker that has not woken up yet (on a busy machine the scheduler may give it the core only later): a
+// worker that wakes late finds the ticket of an old generation or no task left, and goes back to sleep.
+// Workers spin briefly before sleeping, because a training step issues hundreds of short parallel calls
+// back to back and a futex wake-up costs more than a typical elementwise kernel.
 #pragma once
 
 #include <atomic>
@@ -14,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-namespace octet_optim {
+namespace octet {
 
 inline void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -24,9 +25,9 @@ inline void cpuRelax() {
 #endif
 }
 
-class Pool {
+class ThreadPool {
  public:
-  explicit Pool(int threads) {
+  explicit ThreadPool(int threads) {
     for (int i = 1; i < threads; i++) workers_.emplace_back([this] { loop(); });
   }
   int size() const { return static_cast<int>(workers_.size()) + 1; }
@@ -84,7 +85,7 @@ class Pool {
     uint32_t seen = 0;
     for (;;) {
       uint32_t gen = published_.load(std::memory_order_acquire);
-      for (int spin = 0; gen == seen && spin < 1024; spin++) {  // ~20 µs
+      for (int spin = 0; gen == seen && spin < 4096; spin++) {  // ~80 µs
         cpuRelax();
         gen = published_.load(std::memory_order_acquire);
       }
@@ -109,4 +110,12 @@ class Pool {
   uint32_t generation_ = 0;
 };
 
-}  // namespace octet_optim
+// OCTET_THREADS overrides the number of threads (the caller included); default: every core.
+int threadsFromEnv();
+
+// The process-wide pool, made on first use and deliberately leaked (workers sleep until the process
+// exits). setSharedThreads replaces it (tests and benchmarks compare 1 and 2 threads); < 1 = default.
+ThreadPool& sharedPool();
+void setSharedThreads(int threads);
+
+}  // namespace octet
