@@ -10,6 +10,8 @@ import { screenshot } from '../harness/screenshots.ts';
 import type { StudioTarget } from '../harness/targets.ts';
 
 const TRAIN_TIMEOUT = 240_000;
+/** Steps of the short runs: a few seconds with the native kernels, long enough to be watched live. */
+const RUN_STEPS = 400;
 
 /** Fills the New-run form for a short run on the tiny model. */
 async function fillShortRun(page: Page, opts: { name: string; model?: string; train?: string }) {
@@ -17,10 +19,10 @@ async function fillShortRun(page: Page, opts: { name: string; model?: string; tr
   if (opts.train) await page.fill('[data-testid=dataset-train]', opts.train);
   await page.fill('[data-testid=run-name]', opts.name);
   await page.selectOption('[data-testid=length-mode]', 'steps');
-  await page.fill('[data-testid=max-steps]', '30');
+  await page.fill('[data-testid=max-steps]', String(RUN_STEPS));
   await page.fill('[data-testid=batch-size]', '8');
   await page.fill('[data-testid=max-length]', '32');
-  await page.fill('[data-testid=eval-every]', '10');
+  await page.fill('[data-testid=eval-every]', '100');
   await page.fill('[data-testid=tags]', 'e2e');
 }
 
@@ -142,12 +144,12 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
         await page.waitForTimeout(150);
       }
       await waitForStatus(page, 'completed', 5000);
-      // The page saw the curve and the memory samples grow while the run went on.
-      expect(seen.points.size).toBeGreaterThanOrEqual(2);
-      expect(Math.max(...seen.points)).toBeGreaterThan(0);
+      // The page saw the curve grow while the run went on (a part of it, not only before and after),
+      // and the memory samples too.
+      expect([...seen.points].some((p) => p > 0 && p < RUN_STEPS)).toBe(true);
       expect(seen.samples.size).toBeGreaterThanOrEqual(2);
-      await expect.poll(async () => Number(await page.getAttribute('[data-testid=chart-loss]', 'data-points'))).toBeGreaterThanOrEqual(30);
-      expect(await page.textContent('[data-testid=run-step]')).toContain('30');
+      await expect.poll(async () => Number(await page.getAttribute('[data-testid=chart-loss]', 'data-points'))).toBeGreaterThanOrEqual(RUN_STEPS);
+      expect(await page.textContent('[data-testid=run-step]')).toContain(String(RUN_STEPS));
       await page.waitForSelector('[data-testid=checkpoint-row]');
       await shot('04-run-completed');
     }, TRAIN_TIMEOUT + 30_000);
@@ -220,14 +222,15 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await page.goto(page.url().replace(/#.*$/, `#/new?from=${second}`));
       await expect.poll(() => page.inputValue('[data-testid=model-path]')).toBe(tinyModelPath());
       await page.fill('[data-testid=run-name]', 'e2e-stop-resume');
-      await page.fill('[data-testid=max-steps]', '400');
+      // Long enough that neither leg can finish before the test stops it (a step takes a few ms here).
+      await page.fill('[data-testid=max-steps]', '100000');
       const id = await createAndOpen(page);
       await expect.poll(async () => Number(await page.getAttribute('[data-testid=chart-loss]', 'data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
       await page.click('[data-testid=run-stop]');
       await waitForStatus(page, 'stopped', 60_000);
       const stoppedAt = Number(/Step (\d+)/.exec((await page.textContent('[data-testid=run-step]')) ?? '')?.[1]);
       expect(stoppedAt).toBeGreaterThan(0);
-      expect(stoppedAt).toBeLessThan(400);
+      expect(stoppedAt).toBeLessThan(100000);
       await page.waitForSelector('[data-testid=checkpoint-row]');
       await shot('08-run-stopped');
       await page.click('[data-testid=run-resume]');

@@ -73,10 +73,12 @@ describe('studio service', () => {
     const base = childProcessLauncher();
     const service = await createStudioService({ ...env, launcher: { launch: () => { const h = base.launch(); handles.push(h); return h; } } });
     try {
-      const config = classificationConfig({ training: { epochs: 2, batchSize: 16, maxLength: 64, seed: 2 }, checkpoints: { everySteps: 2, keepLast: 2, keepBest: true } });
+      // 20 steps per epoch; long enough that the kill lands mid-run even with the native kernels.
+      const config = classificationConfig({ training: { epochs: 40, batchSize: 16, maxLength: 64, seed: 2, evalEverySteps: 500 }, checkpoints: { everySteps: 40, keepLast: 2, keepBest: true } });
       config.dataset.maxRows = 320;
       const run = await service.createRun({ config });
-      await waitFor(service, run.id, (e) => e.type === 'checkpoint' && e.checkpoint.step >= 4);
+      await waitFor(service, run.id, (e) => e.type === 'checkpoint' && e.checkpoint.step >= 40);
+      expect((await service.getRun({ id: run.id })).status).toBe('running');
       handles[0].kill('SIGKILL');
       const crashed = await waitFor(service, run.id, statusIs('crashed'));
       expect(crashed).toMatchObject({ status: 'crashed' });
@@ -92,11 +94,11 @@ describe('studio service', () => {
       const done = await waitFor(service, run.id, statusIs('completed', 'failed', 'crashed'));
       expect(done).toMatchObject({ status: 'completed' });
       const after = await service.getRun({ id: run.id });
-      expect(after.step).toBe(40);
-      const loss = (await service.getSeries({ id: run.id, names: ['train/loss'], maxPoints: 1000 }))[0];
+      expect(after.step).toBe(800);
+      const loss = (await service.getSeries({ id: run.id, names: ['train/loss'], maxPoints: 10_000 }))[0];
       // every step logged once: steps after the checkpoint were redone, not duplicated
       expect(new Set(loss.x).size).toBe(loss.x.length);
-      expect(loss.x.at(-1)).toBe(40);
+      expect(loss.x.at(-1)).toBe(800);
       // closing right after the end must not turn the finished run into a stopping/crashed one
       await service.close();
       const reopened = await createStudioService(env);
