@@ -1,5 +1,7 @@
 // End-to-end behaviour of a training session on the bundled tiny RoBERTa and topics data.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { decodeState } from '../../optim/index.ts';
+import { checkpointOptimizerFile } from './checkpointLayout.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classificationConfig, createRun, series, tempEnv, train } from './testing/runInProcess.ts';
@@ -44,6 +46,20 @@ describe('training session', () => {
     for (let i = 0; i < a.y.length; i++) expect(b.y[i]).toBeCloseTo(a.y[i], 5);
     expect(second.run.finalMetrics.accuracy).toBeCloseTo(whole.run.finalMetrics.accuracy, 6);
   }, 240_000);
+
+  it('hands the model\'s optimizer overrides over: a stable embedding keeps 32-bit state under adamw8bit', async () => {
+    const env = tempEnv();
+    const cfg = classificationConfig({ modelOptions: { stableEmbedding: true }, training: { epochs: 1, batchSize: 32, maxLength: 64, seed: 4 } });
+    cfg.dataset.maxRows = 128;
+    const { run } = await train(env, createRun(env, cfg));
+    expect(run.status).toBe('completed');
+    const { snapshot } = decodeState(readFileSync(checkpointOptimizerFile(run.checkpoints.at(-1)!.path)));
+    const bits = Object.fromEntries(snapshot.slots.map((s) => [s.name.replace(/^run\d+\//, ''), s.bits]));
+    // word embeddings 300 × 32 = 9,600 elements: 8-bit by size (min8bitSize 256), 32-bit by the override
+    expect(bits['roberta.embeddings.word_embeddings.weight']).toBe(32);
+    // position embeddings 66 × 32 = 2,112 elements, no override: 8-bit
+    expect(bits['roberta.embeddings.position_embeddings.weight']).toBe(8);
+  }, 120_000);
 
   it('stops a diverging run with status diverged and keeps the last good checkpoint', async () => {
     const env = tempEnv();
