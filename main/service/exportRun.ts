@@ -12,6 +12,8 @@ function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'run';
 }
 
+const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+
 export function modelCard(run: RunDetail, step: number): string {
   const metrics = Object.entries(run.finalMetrics);
   const front = {
@@ -26,13 +28,13 @@ export function modelCard(run: RunDetail, step: number): string {
     '',
     `# ${run.name}`,
     '',
-    `Fine-tuned with [Octet Studio](https://github.com/) from \`${run.model}\` on \`${run.dataset}\`,`,
+    `Fine-tuned with Octet Studio from \`${run.model}\` on \`${run.dataset}\`,`,
     `optimizer \`${run.optimizer}\` (block-wise ${run.optimizer.includes('8bit') ? '8-bit' : '32-bit'} state), backend \`${run.backend ?? '?'}\`, exported at step ${step}.`,
     '',
     '## Metrics',
     '',
-    ...(run.bestMetric ? [`Best ${run.bestMetric.name}: ${run.bestMetric.value} (step ${run.bestMetric.step})`, ''] : []),
-    ...(metrics.length ? ['| metric | value |', '|---|---|', ...metrics.map(([k, v]) => `| ${k} | ${v} |`)] : ['(no evaluation recorded)']),
+    ...(run.bestMetric ? [`Best ${run.bestMetric.name}: ${fmt(run.bestMetric.value)} (step ${run.bestMetric.step})`, ''] : []),
+    ...(metrics.length ? ['| metric | value |', '|---|---|', ...metrics.map(([k, v]) => `| ${k} | ${fmt(v)} |`)] : ['(no evaluation recorded)']),
     '',
     '## Training configuration',
     '',
