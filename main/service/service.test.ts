@@ -1,6 +1,7 @@
 // The studio service with real trainer processes: a run from creation to export and deletion, a
 // SIGKILLed trainer, and recovery of runs whose host died.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunId, RunStatus } from '../../common/runs.ts';
 import { ExperimentStore } from '../store/index.ts';
@@ -51,6 +52,10 @@ describe('studio service', () => {
       const exported = await service.exportRun({ id: run.id, checkpoint: 'best' });
       expect(readdirSync(exported.path).sort()).toEqual(expect.arrayContaining(['README.md', 'config.json', 'model.safetensors', 'tokenizer.json']));
       expect(exported.sizeBytes).toBeGreaterThan(100_000);
+      const card = readFileSync(join(exported.path, 'README.md'), 'utf8');
+      expect(card).toMatch(/library_name: transformers/);
+      expect(card).toMatch(/\| accuracy \| 0\.\d{1,4} \|/);
+      expect(card).toContain('name: adamw8bit'); // the training configuration, as YAML
 
       const other = await service.createRun({ config: { ...config, optimizer: { ...config.optimizer, name: 'adamw32bit' } } });
       await waitFor(service, other.id, statusIs('completed', 'failed', 'crashed'));
