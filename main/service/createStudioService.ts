@@ -77,8 +77,12 @@ export async function createStudioService(opts: StudioServiceOptions = {}): Prom
       return store.getSummary(id);
     },
     resumeRun: async ({ id }) => {
-      const s = store.getSummary(id);
+      // A run stopped a moment ago may still be tearing its process down: wait for it, not fail.
+      if (host.isExiting(id) && !(await host.waitForExit(id, 30_000))) {
+        throw new StateError(`run ${id} stopped but its trainer process has not exited after 30 s; try Resume again in a moment`);
+      }
       if (host.isActive(id)) throw new StateError(`run ${id} is already running`);
+      const s = store.getSummary(id);
       if (!RESUMABLE_STATUSES.includes(s.status)) {
         throw new StateError(`run ${id} is ${s.status}; only ${RESUMABLE_STATUSES.join(', ')} runs can be resumed`);
       }

@@ -29,6 +29,11 @@ export class RunHost {
     return this.active.has(id);
   }
 
+  /** Whether the run's trainer already said goodbye (its final status is saved) and is only exiting. */
+  isExiting(id: RunId): boolean {
+    return this.active.get(id)?.finished === true;
+  }
+
   start(id: RunId, resume: boolean): void {
     if (this.active.has(id)) throw new Error(`run ${id} is already running`);
     const handle = this.launcher.launch();

@@ -114,6 +114,27 @@ describe('studio service', () => {
     }
   }, 300_000);
 
+  it('resumes a run the moment it reports stopped, while its process is still exiting', async () => {
+    const env = tempEnv();
+    const service = await createStudioService(env);
+    try {
+      const config = classificationConfig({ training: { epochs: 200, batchSize: 16, maxLength: 64, seed: 3, evalEverySteps: 10_000 } });
+      config.dataset.maxRows = 320;
+      const run = await service.createRun({ config });
+      await waitFor(service, run.id, (e) => e.type === 'progress' && e.progress.step >= 5);
+      await service.stopRun({ id: run.id });
+      await waitFor(service, run.id, statusIs('stopped'));
+      // The 'stopped' event comes before the process exits: resuming now must wait for it, not fail.
+      const resumed = await service.resumeRun({ id: run.id });
+      expect(resumed.status).toBe('running');
+      await waitFor(service, run.id, (e) => e.type === 'progress' && e.progress.step > 5);
+      await service.stopRun({ id: run.id });
+      await waitFor(service, run.id, statusIs('stopped'));
+    } finally {
+      await service.close();
+    }
+  }, 300_000);
+
   it('marks runs whose process died with a previous host as crashed at start', async () => {
     const env = tempEnv();
     const store = ExperimentStore.open(env.dbPath);
