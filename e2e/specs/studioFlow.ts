@@ -213,8 +213,9 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await page.click('[data-testid=run-delete]');
       await page.click('[data-testid=run-delete-confirm]');
       await page.waitForSelector('[data-testid=screen-runs]');
+      // The list loads after the screen shows: wait for the surviving run's row before counting.
+      await page.waitForSelector(`[data-testid=run-row][data-run-id="${second}"]`);
       await expect.poll(() => page.locator(`[data-testid=run-row][data-run-id="${first}"]`).count()).toBe(0);
-      expect(await page.locator(`[data-testid=run-row][data-run-id="${second}"]`).count()).toBe(1);
       expect(existsSync(join(t.dataDir, 'runs', String(first)))).toBe(false);
     }, 60_000);
 
@@ -240,8 +241,8 @@ export function studioFlow(launch: () => Promise<StudioTarget>): void {
       await waitForStatus(page, 'stopped', 60_000);
       await page.click('[data-testid=run-delete]');
       await page.click('[data-testid=run-delete-confirm]');
-      await page.waitForSelector('[data-testid=screen-runs]');
-      expect(await page.locator(`[data-testid=run-row][data-run-id="${id}"]`).count()).toBe(0);
+      await page.waitForSelector(`[data-testid=run-row][data-run-id="${second}"]`);
+      await expect.poll(() => page.locator(`[data-testid=run-row][data-run-id="${id}"]`).count()).toBe(0);
     }, 200_000);
 
     it('an invalid dataset shows its error where it is', async () => {
