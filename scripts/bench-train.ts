@@ -1,4 +1,4 @@
-// npm run bench:train [-- --workloads roberta,mt5 --configs <ids> --no-stock-cpu]
+// npm run bench:train [-- --workloads roberta,mt5,mt5-ref --configs <ids> --no-stock-cpu]
 // Training-step speed on the CPU backends: forward + backward + adamw8bit for a reference RoBERTa and
 // the tiny mT5 fixture, per backend and kernel set, next to the same configuration's plain matrix
 // product (tf.matMul 1024³) measured in the same run and to stock TensorFlow.js (cpu and wasm).
@@ -11,7 +11,7 @@ import { setupBackend } from '../kernels/setup.ts';
 import { tensorKernelsNative } from '../native/tensorKernels.ts';
 import { timeDataParallel } from './train-bench/dataParallel.ts';
 import { plainMatMulGflops, timeSteps, type StepTiming } from './train-bench/measure.ts';
-import { referenceRoberta, tinyMt5, type Workload } from './train-bench/workloads.ts';
+import { referenceMt5, referenceRoberta, tinyMt5, type Workload } from './train-bench/workloads.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -83,7 +83,12 @@ function table(w: Workload, rows: Row[]): string {
   return [`${w.label}: ${(w.flops / 1e9).toFixed(3)} GFLOP of matrix products per step`, '', head, '|---|---:|---:|---:|---:|---:|---:|---:|', ...lines].join('\n');
 }
 
-const workloads = args.workloads.split(',').map((n) => (n === 'roberta' ? referenceRoberta() : n === 'mt5' ? tinyMt5() : null)).filter((w): w is Workload => w !== null);
+const WORKLOADS: Record<string, () => Workload> = { roberta: referenceRoberta, mt5: tinyMt5, 'mt5-ref': referenceMt5 };
+const workloads = args.workloads.split(',').map((n) => {
+  const make = WORKLOADS[n];
+  if (!make) throw new Error(`--workloads: unknown workload "${n}" (known: ${Object.keys(WORKLOADS).join(', ')})`);
+  return make();
+});
 const chosen = CONFIGS.filter((c) => (!args.configs || args.configs.split(',').includes(c.id)) && !(args['no-stock-cpu'] && c.id === 'cpu-stock'));
 const native = tensorKernelsNative(() => {});
 console.log(`load average before: ${load()} (2 cores); native kernels: ${native ? `${native.simd()}, up to ${native.threads()} threads` : 'not built'}`);

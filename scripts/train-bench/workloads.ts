@@ -1,5 +1,6 @@
-// The two workloads of `npm run bench:train`: a reference RoBERTa classifier with random weights and
-// the tiny mT5 fixture (testdata/models/tiny-mt5) at a realistic fine-tuning batch.
+// The workloads of `npm run bench:train`: a reference RoBERTa classifier with random weights, the tiny
+// mT5 fixture (testdata/models/tiny-mt5) at a realistic fine-tuning batch, and (on request) an mT5
+// with mt5-small's layer shapes, to tell the architecture's speed from the fixture's size.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Architecture, BatchArrays } from '../../models/index.ts';
@@ -37,6 +38,23 @@ export function referenceRoberta(): Workload {
     config, architecture: 'RobertaForSequenceClassification', batchSize: batch,
     batch: { inputIds, attentionMask: inputIds.map((r) => r.map(() => 1)), labels: Array.from({ length: batch }, (_, i) => i % labels) },
     flops: robertaStepFlops({ layers, hidden, intermediate, labels, batch, seq }),
+  };
+}
+
+/** mT5 with mt5-small's layers (d_model 512, 6 heads × 64, gated-GELU FFN 1024), 2+2 of them, T5's 32128-token vocabulary; batch 8, 128 → 32 tokens. */
+export function referenceMt5(): Workload {
+  const [layers, dModel, heads, dKv, dFf, vocab, batch, source, target] = [2, 512, 6, 64, 1024, 32128, 8, 128, 32];
+  const config = {
+    model_type: 'mt5', architectures: ['MT5ForConditionalGeneration'], vocab_size: vocab, d_model: dModel, d_kv: dKv, d_ff: dFf, num_heads: heads,
+    num_layers: layers, num_decoder_layers: layers, feed_forward_proj: 'gated-gelu', dropout_rate: 0.1, layer_norm_epsilon: 1e-6,
+    relative_attention_num_buckets: 32, relative_attention_max_distance: 128, tie_word_embeddings: false, pad_token_id: 0, eos_token_id: 1, decoder_start_token_id: 0,
+  };
+  const inputIds = ids(batch, source, vocab, 4, -1, 1);
+  return {
+    name: 'mt5-ref', label: `mT5 ${layers}+${layers} layers × ${dModel} (mt5-small's layers: ${heads} heads × ${dKv}, gated FFN ${dFf}; vocab ${vocab}), batch ${batch} × ${source} → ${target}`,
+    config, architecture: 'MT5ForConditionalGeneration', batchSize: batch,
+    batch: { inputIds, attentionMask: inputIds.map((r) => r.map(() => 1)), labels: ids(batch, target, vocab, 5, -1, 1) },
+    flops: mt5StepFlops({ encoderLayers: layers, decoderLayers: layers, dModel, inner: heads * dKv, dFf, gated: true, vocab, batch, source, target }),
   };
 }
 
