@@ -65,18 +65,12 @@ export const ALGORITHMS: Readonly<Record<OptimizerAlgorithm, Algorithm>> = {
 };
 
 /**
- * Per-step float32 scalars, computed once in TypeScript and handed to every kernel (JS, native, composed)
+ * Per-step float32 scalars (the hyper-parameters rounded to float32, and what follows from them), computed once in TypeScript and handed to every kernel (JS, native, composed)
  * so that they all start from the same bits. Names follow the CUDA source.
  */
-export interface StepScalars {
+export interface StepScalars extends Hyper {
   rule: UpdateRule;
   step: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  gnormScale: number;
   oneMinusBeta1: number;
   oneMinusBeta2: number;
   /** Adam: sqrtf(1 - beta2^t) */
