@@ -1,6 +1,6 @@
 // What every model offers the trainer: named parameters (HF name → tf.Variable), a forward that returns
 // logits, a loss usable inside tf.variableGrads, freezing, parameter counts and optimizer overrides.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ParamOverride } from '../common/optimizers.ts';
 import type { Architecture, ModelConfig } from './config/index.ts';
 import type { RunContext } from './layers/dropout.ts';
@@ -65,10 +65,17 @@ export abstract class PretrainedModel<C extends ModelConfig = ModelConfig> {
   abstract specs(): ParamSpec[];
   /** Logits: [B, num_labels] (classification), [B, L, V] (masked LM), [B, T, V] (mT5). */
   abstract forward(batch: Batch, ctx?: RunContext): tf.Tensor;
-  /** Scalar loss of `batch.labels`, exactly as transformers computes it; call inside tf.variableGrads. */
-  abstract loss(batch: Batch, ctx?: RunContext): tf.Scalar;
   /** The loss for logits already computed by `forward`. */
   abstract lossFromLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar;
+  /** What `batch.labels` must hold, for the error when they are missing. */
+  protected abstract readonly labelsHint: string;
+
+  /** Scalar loss of `batch.labels`, exactly as transformers computes it; call inside tf.variableGrads. */
+  loss(batch: Batch, ctx: RunContext = {}): tf.Scalar {
+    if (!batch.labels) throw new Error(`loss() needs batch.labels (${this.labelsHint})`);
+    const labels = batch.labels;
+    return tf.tidy(() => this.lossFromLogits(this.forward(batch, ctx), labels));
+  }
 
   get scope(): string {
     return this.params.scope;

@@ -27,6 +27,7 @@ export function shiftRight(labels: tf.Tensor2D, decoderStartTokenId: number, pad
 }
 
 export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
+  protected readonly labelsHint = 'int32 [B, T], padded with -100';
   constructor(config: MT5Config, opts: BuildOptions) {
     super(config, 'MT5ForConditionalGeneration', opts);
   }
@@ -82,12 +83,6 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
   }
 
   /** Mean cross-entropy over every label ≠ -100 of the batch. */
-  loss(batch: Batch, ctx: RunContext = {}): tf.Scalar {
-    if (!batch.labels) throw new Error('loss() needs batch.labels (int32 [B, T], padded with -100)');
-    const labels = batch.labels;
-    return tf.tidy(() => this.lossFromLogits(this.forward(batch, ctx), labels));
-  }
-
   lossFromLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
     return crossEntropy(logits, labels);
   }

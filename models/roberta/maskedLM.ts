@@ -12,6 +12,7 @@ import { robertaBody } from './body.ts';
 import { WORD_EMBEDDINGS, robertaSpecs } from './specs.ts';
 
 export class RobertaForMaskedLM extends PretrainedModel<RobertaConfig> {
+  protected readonly labelsHint = 'int32 [B, L], -100 where no loss is taken';
   constructor(config: RobertaConfig, opts: BuildOptions) {
     super(config, 'RobertaForMaskedLM', opts);
   }
@@ -37,12 +38,6 @@ export class RobertaForMaskedLM extends PretrainedModel<RobertaConfig> {
       const decoder = c.tieWordEmbeddings ? p.get(WORD_EMBEDDINGS) : p.get('lm_head.decoder.weight');
       return linear(x, decoder, p.get('lm_head.bias')) as tf.Tensor3D;
     });
-  }
-
-  loss(batch: Batch, ctx: RunContext = {}): tf.Scalar {
-    if (!batch.labels) throw new Error('loss() needs batch.labels (int32 [B, L], -100 where no loss is taken)');
-    const labels = batch.labels;
-    return tf.tidy(() => this.lossFromLogits(this.forward(batch, ctx), labels));
   }
 
   lossFromLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {

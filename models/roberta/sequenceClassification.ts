@@ -15,6 +15,7 @@ export interface ClassificationOutput extends RobertaBodyOutput {
 }
 
 export class RobertaForSequenceClassification extends PretrainedModel<RobertaConfig> {
+  protected readonly labelsHint = 'int32 [B] class ids, or float32 for regression and multi-label';
   constructor(config: RobertaConfig, opts: BuildOptions) {
     super(config, 'RobertaForSequenceClassification', opts);
   }
@@ -42,12 +43,6 @@ export class RobertaForSequenceClassification extends PretrainedModel<RobertaCon
 
   forward(batch: Batch, ctx: RunContext = {}): tf.Tensor2D {
     return tf.tidy(() => this.run(batch, ctx).logits);
-  }
-
-  loss(batch: Batch, ctx: RunContext = {}): tf.Scalar {
-    if (!batch.labels) throw new Error('loss() needs batch.labels');
-    const labels = batch.labels;
-    return tf.tidy(() => this.lossFromLogits(this.forward(batch, ctx), labels));
   }
 
   /** The problem type transformers infers: config.problem_type, else from num_labels and the label dtype. */
