@@ -4,6 +4,7 @@ import { debounce } from './debounce.ts';
 
 export interface LatestHandlers<R> {
   result(r: R): void;
+  /** The newest call failed; `null` when the input was cleared (no result and no error). */
   error(err: unknown): void;
   loading?(busy: boolean): void;
 }
@@ -22,13 +23,21 @@ export function latestCall<A, R>(fn: (arg: A) => Promise<R>, on: LatestHandlers<
       if (mine === seq) on.loading?.(false);
     }
   }, waitMs);
+  /** Forgets pending and running calls (their outcomes are dropped). */
+  function cancel(): void {
+    run.cancel();
+    seq++;
+    on.loading?.(false);
+  }
   return {
     run,
-    /** Forgets pending and running calls (their outcomes are dropped). */
-    cancel(): void {
-      run.cancel();
-      seq++;
-      on.loading?.(false);
+    cancel,
+    /** For an `$effect` on the input: runs with it, or with none (empty input) cancels and reports `error(null)`. */
+    follow(arg: A | null): void {
+      if (arg === null) {
+        cancel();
+        on.error(null);
+      } else run(arg);
     },
   };
 }
