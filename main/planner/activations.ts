@@ -47,7 +47,13 @@ export interface ActivationOptions {
 export type KernelSet = 'fused' | 'composed';
 /** A count that depends on the kernel set. */
 type Count = number | { fused: number; composed: number };
-const pick = (c: Count, k: KernelSet): number => (typeof c === 'number' ? c : c[k]);
+/** A count that depends on whether the token embeddings train. */
+type ByTraining = { trainable: Count; frozen: Count };
+function pick(c: Count | ByTraining, o: ActivationOptions): number {
+  if (typeof c === 'number') return c;
+  if ('trainable' in c) return pick(o.embeddingsTrainable ? c.trainable : c.frozen, o);
+  return c[o.kernels];
+}
 
 export interface ActivationEstimate {
   /** Kept at the end of backward, by kind. */
@@ -66,7 +72,7 @@ export const ROBERTA_LAYER = {
   /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias and head split, context, dense outputs, residuals, the LayerNorms' x̂ and their gradients. */
   hidden: 34,
   /** [B, L, I]: the FFN pre-activation (GELU keeps only its input) and gradients; the composed GELU's backward leaves one more. */
-  inter: { fused: 5, composed: 6 } as Count,
+  inter: { fused: 5, composed: 6 },
   /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients. */
   scores: 7,
   /** [B, L] rows: each LayerNorm's 1/σ. */
@@ -79,16 +85,14 @@ export const ROBERTA_LAYER = {
 /** RoBERTa embeddings and classification head. */
 export const ROBERTA_OUTER = {
   /** [B, L, H]: word/position/type lookups, sums, LayerNorm; gradients when the embeddings train (9), else forward only (2). */
-  hiddenTrainable: 9,
-  hiddenFrozen: 2,
+  hidden: { trainable: 9, frozen: 2 },
   /** [B, L]: ids, mask, position ids, the additive mask, LayerNorm 1/σ, lookup masks (and gradients' ids). */
-  rowsTrainable: 10,
-  rowsFrozen: 8,
+  rows: { trainable: 10, frozen: 8 },
   /** The stable embedding's LayerNorm on the word lookup (x̂, 1/σ and their gradients). */
-  stableHidden: { fused: 2, composed: 7 } as Count,
-  stableRows: { fused: 1, composed: 2 } as Count,
+  stableHidden: { fused: 2, composed: 7 },
+  stableRows: { fused: 1, composed: 2 },
   /** The embedding dropout: its first buffer is the LayerNorm output's gradient, kept anyway. */
-  embeddingDropoutBuffers: { fused: 2, composed: 5 } as Count,
+  embeddingDropoutBuffers: { fused: 2, composed: 5 },
   /** [B, H]: <s> slice, dense, tanh and gradients; [B, labels] logits and loss; [B] labels and the loss's per-row terms. */
   headHidden: 7,
   headDropouts: 2,
@@ -97,26 +101,25 @@ export const ROBERTA_OUTER = {
 };
 
 export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOptions, numLabels: number): ActivationEstimate {
-  const k = o.kernels;
   const N = s.batch * s.seq;
   const H = a.hidden;
   const L = ROBERTA_LAYER;
   const O = ROBERTA_OUTER;
   const on = (rate: number) => o.dropout && rate > 0;
-  const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[k] * sites : 0);
+  const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
   const layerHidden = L.hidden + drop(a.hiddenDropout, L.hiddenDropouts);
   const layerScores = L.scores + drop(a.attentionDropout, L.scoreDropouts);
-  const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, k) - (o.embeddingsTrainable ? 0 : 1) : 0;
-  const embHidden = (o.embeddingsTrainable ? O.hiddenTrainable : O.hiddenFrozen) + (o.stableEmbedding ? pick(O.stableHidden, k) : 0) + embDrop;
-  const embRows = (o.embeddingsTrainable ? O.rowsTrainable : O.rowsFrozen) + (o.stableEmbedding ? pick(O.stableRows, k) : 0);
+  const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, o) - (o.embeddingsTrainable ? 0 : 1) : 0;
+  const embHidden = pick(O.hidden, o) + (o.stableEmbedding ? pick(O.stableHidden, o) : 0) + embDrop;
+  const embRows = pick(O.rows, o) + (o.stableEmbedding ? pick(O.stableRows, o) : 0);
   const parts = [
     { name: 'attention scores/probs', bytes: F32 * a.layers * layerScores * s.batch * a.heads * s.seq * s.seq },
     { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (layerHidden * N * H + L.rows * N) },
-    { name: 'FFN intermediate', bytes: F32 * a.layers * pick(L.inter, k) * N * a.intermediate },
+    { name: 'FFN intermediate', bytes: F32 * a.layers * pick(L.inter, o) * N * a.intermediate },
     { name: 'embeddings', bytes: F32 * (embHidden * N * H + embRows * N) },
     { name: 'classifier head + loss', bytes: F32 * s.batch * ((O.headHidden + drop(a.classifierDropout, O.headDropouts)) * H + O.headLogits * numLabels + O.headRows) },
   ];
-  return finish(parts, { bytes: 0, what: 'none' });
+  return finish(parts);
 }
 
 /** mT5 encoder block (self-attention + FFN), eval mode; E = [B, Ls, ·]. */
@@ -126,17 +129,11 @@ export const MT5_ENCODER_LAYER = {
   model: 17,
   /** [B, Ls, heads·d_kv] (also split in heads): q, k, v, context. */
   inner: 15,
-  /** [B, Ls, d_ff]: gated-GELU (tanh form) branches and gradients; a plain ReLU or GELU FFN keeps fewer. */
-  ffGated: { fused: 8, composed: 9 } as Count,
-  ffRelu: 4,
-  ffOther: { fused: 4, composed: 5 } as Count,
   /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block). */
   scores: 6,
   /** [B, Ls]: the RMS norms' 1/rms. */
   rows: 2,
   modelDropouts: 2,
-  /** The FFN dropout: its output's gradient is one the block keeps anyway. */
-  ffDropoutBuffers: { fused: 2, composed: 5 } as Count,
   scoreDropouts: 1,
 };
 
@@ -149,50 +146,48 @@ export const MT5_DECODER_LAYER = {
   crossKv: 8,
   /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
   encoderGrads: 2,
-  ffGated: { fused: 8, composed: 9 } as Count,
-  ffRelu: 4,
-  ffOther: { fused: 4, composed: 5 } as Count,
   selfScores: 5,
   crossScores: 5,
   rows: 3,
   /** [heads, T, T]: the gradient of the shared self-attention bias. */
   biasGrads: 1,
   modelDropouts: 3,
-  ffDropoutBuffers: { fused: 2, composed: 5 } as Count,
   scoreDropouts: 1,
+};
+
+/** The FFN of an encoder or decoder block (the same code in both stacks: models/mt5/stack.ts feedForward); F = [B, Ls|T, d_ff]. */
+export const MT5_FFN = {
+  /** Gated-GELU (tanh form) branches and gradients; a plain ReLU or GELU FFN keeps fewer. */
+  gated: { fused: 8, composed: 9 },
+  relu: 4,
+  other: { fused: 4, composed: 5 },
+  /** The FFN dropout: its output's gradient is one the block keeps anyway. */
+  dropoutBuffers: { fused: 2, composed: 5 },
 };
 
 export const MT5_OUTER = {
   /** [B, Ls|T, d_model]: the looked-up embeddings of each stack and the final norms (with gradients when shared.weight trains). */
-  encoderModelTrainable: 4,
-  encoderModelFrozen: { fused: 3, composed: 8 } as Count,
-  decoderModelTrainable: 4,
-  decoderModelFrozen: 3,
+  encoderModel: { trainable: 4, frozen: { fused: 3, composed: 8 } },
+  decoderModel: { trainable: 4, frozen: 3 },
   /** [B, Ls] and [B, T]: ids, masks, labels, shifted labels, the loss's per-token terms, the final norms' 1/rms. */
-  encoderRows: { trainable: 7, frozen: { fused: 7, composed: 8 } as Count },
+  encoderRows: { trainable: 7, frozen: { fused: 7, composed: 8 } },
   decoderRows: 7,
   /** [B·(Ls+T), d_model] and [B·(Ls+T)]: the one lookup of encoder and decoder ids (and its gradient when shared.weight trains). */
-  pairModelTrainable: 2,
+  pairModel: { trainable: 2, frozen: 0 },
   pairRows: 1,
   /** The stable embedding's LayerNorm on that lookup. */
-  stablePairModel: { fused: 2, composed: 7 } as Count,
-  stablePairRows: { fused: 2, composed: 3 } as Count,
+  stablePairModel: { fused: 2, composed: 7 },
+  stablePairRows: { fused: 2, composed: 3 },
   /** Embedding dropout and final dropout of each stack, together. */
-  stackDropoutBuffers: { fused: 5, composed: 10 } as Count,
+  stackDropoutBuffers: { fused: 5, composed: 10 },
   /** [B, T, vocab]: lm_head output and its gradient (the loss keeps one log-sum-exp per row). */
   logits: 2,
   /** [heads, L, L] position-bias tables. */
-  encoderBias: { trainable: 3, frozen: { fused: 4, composed: 1 } as Count },
+  encoderBias: { trainable: 3, frozen: { fused: 4, composed: 1 } },
   decoderBias: 3,
 };
 
-function ffCount(a: Mt5Arch, l: { ffGated: Count; ffRelu: Count; ffOther: Count }, k: KernelSet): number {
-  if (a.gated) return pick(l.ffGated, k);
-  return pick(a.ffActivation === 'relu' ? l.ffRelu : l.ffOther, k);
-}
-
 export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): ActivationEstimate {
-  const k = o.kernels;
   const B = s.batch;
   const Ls = s.seq;
   const T = s.target;
@@ -202,20 +197,20 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const Dl = MT5_DECODER_LAYER;
   const O = MT5_OUTER;
   const on = o.dropout && a.dropout > 0;
-  const drop = (sites: number) => (on ? DROPOUT_BUFFERS[k] * sites : 0);
-  const dropCount = (c: Count) => (on ? pick(c, k) : 0);
+  const drop = (sites: number) => (on ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
+  const dropCount = (c: Count) => (on ? pick(c, o) : 0);
   const enc = a.encoderLayers;
   const dec = a.decoderLayers;
-  const tr = o.embeddingsTrainable;
   const st = o.stableEmbedding;
+  const ff = pick(a.gated ? MT5_FFN.gated : a.ffActivation === 'relu' ? MT5_FFN.relu : MT5_FFN.other, o) + dropCount(MT5_FFN.dropoutBuffers);
   const encLayerModel = (a.gated ? E.modelGated : E.model) + drop(E.modelDropouts);
   const decLayerModel = (a.gated ? Dl.modelGated : Dl.model) + drop(Dl.modelDropouts);
-  const encModel = enc * encLayerModel + dec * Dl.encoderGrads + (tr ? O.encoderModelTrainable : pick(O.encoderModelFrozen, k)) + dropCount(O.stackDropoutBuffers);
-  const decModel = dec * decLayerModel + (tr ? O.decoderModelTrainable : O.decoderModelFrozen) + dropCount(O.stackDropoutBuffers);
-  const pairModel = (tr ? O.pairModelTrainable : 0) + (st ? pick(O.stablePairModel, k) : 0);
-  const pairRows = O.pairRows + (st ? pick(O.stablePairRows, k) : 0);
-  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + (tr ? O.encoderRows.trainable : pick(O.encoderRows.frozen, k)) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
-  const encBias = tr ? O.encoderBias.trainable : pick(O.encoderBias.frozen, k);
+  const encModel = enc * encLayerModel + dec * Dl.encoderGrads + pick(O.encoderModel, o) + dropCount(O.stackDropoutBuffers);
+  const decModel = dec * decLayerModel + pick(O.decoderModel, o) + dropCount(O.stackDropoutBuffers);
+  const pairModel = pick(O.pairModel, o) + (st ? pick(O.stablePairModel, o) : 0);
+  const pairRows = O.pairRows + (st ? pick(O.stablePairRows, o) : 0);
+  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
+  const encBias = pick(O.encoderBias, o);
   const parts = [
     { name: 'encoder self-attention scores', bytes: F32 * enc * (E.scores + drop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
     { name: 'decoder self-attention scores', bytes: F32 * dec * (Dl.selfScores + drop(Dl.scoreDropouts)) * B * a.heads * T * T },
@@ -223,19 +218,20 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
     { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (encModel * B * Ls * D + enc * E.inner * B * Ls * inner + dec * Dl.crossKv * B * Ls * inner) },
     { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * Dl.inner * B * T * inner) },
     { name: 'embedding lookup (encoder and decoder ids at once)', bytes: F32 * pairModel * B * (Ls + T) * D },
-    { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * (ffCount(a, E, k) + dropCount(E.ffDropoutBuffers)) * B * Ls + dec * (ffCount(a, Dl, k) + dropCount(Dl.ffDropoutBuffers)) * B * T) },
+    { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * ff * B * Ls + dec * ff * B * T) },
     { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (encBias * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
     { name: 'lm_head logits + loss', bytes: F32 * O.logits * B * T * a.vocabSize },
   ];
-  // Encoder and decoder ids are looked up together (models/mt5/stack.ts embedPair): shared.weight's
-  // gradient is one scatter into one [vocab, d_model] buffer, nothing transient beside it.
-  return finish(parts, { bytes: 0, what: 'none' });
+  return finish(parts);
 }
 
 export function estimateActivations(arch: ModelArch, s: StepShape, o: ActivationOptions, numLabels = 2): ActivationEstimate {
   return arch.modelType === 'roberta' ? robertaActivations(arch, s, o, numLabels) : mt5Activations(arch, s, o);
 }
 
-function finish(parts: { name: string; bytes: number }[], ws: ActivationEstimate['backwardWorkspace']): ActivationEstimate {
-  return { parts, bytes: parts.reduce((t, p) => t + p.bytes, 0), backwardWorkspace: ws };
+function finish(parts: ActivationEstimate['parts']): ActivationEstimate {
+  // No transient at the end of backward for either model. mT5: encoder and decoder ids are looked up
+  // together (models/mt5/stack.ts embedPair), so shared.weight's gradient is one scatter into one
+  // [vocab, d_model] buffer, nothing transient beside it.
+  return { parts, bytes: parts.reduce((t, p) => t + p.bytes, 0), backwardWorkspace: { bytes: 0, what: 'none' } };
 }

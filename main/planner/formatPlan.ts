@@ -1,6 +1,7 @@
 // The plan as the CLI and the bench print it: a plain-text table (no colours, pipes cleanly).
 import type { PlanResult } from '../../common/planner.ts';
 import { formatBytes } from './byteSize.ts';
+import { DEFAULT_TARGET_LENGTH } from './plan.ts';
 
 export function textTable(headers: string[], rows: string[][], rightAligned: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -21,7 +22,7 @@ export function formatPlan(p: PlanResult, opts: { parts?: boolean } = {}): strin
   }
   rows.push(['total', formatBytes(p.totalBytes), '100.0 %', `${percent(p.totalBytes, p.gpuBytes)} of the capacity`]);
   const i = p.input;
-  const shape = p.modelType === 'mt5' ? `batch ${i.batchSize}, source ${i.seqLength}, target ${i.targetLength ?? 64}` : `batch ${i.batchSize}, seq ${i.seqLength}`;
+  const shape = p.modelType === 'mt5' ? `batch ${i.batchSize}, source ${i.seqLength}, target ${i.targetLength ?? DEFAULT_TARGET_LENGTH}` : `batch ${i.batchSize}, seq ${i.seqLength}`;
   const lines = [
     `model ${i.model} (${p.modelType}, ${p.parameterCount.toLocaleString('en-US')} parameters, ${p.trainableParameterCount.toLocaleString('en-US')} trainable), ${i.optimizer}, ${shape}, backend ${p.backend}`,
     '',

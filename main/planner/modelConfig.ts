@@ -41,42 +41,49 @@ export interface Mt5Arch {
 
 export type ModelArch = RobertaArch | Mt5Arch;
 
+const ROBERTA_TYPES = ['roberta', 'xlm-roberta', 'bert'] as const;
+const T5_TYPES = ['mt5', 't5', 'umt5'] as const;
+const isOneOf = <T extends string>(types: readonly T[], v: unknown): v is T => (types as readonly unknown[]).includes(v);
+/** Schema pieces several config fields share. */
+const size = z.number().int().positive();
+const rate = z.number().min(0).max(1);
+
 const RobertaConfig = z.object({
-  model_type: z.enum(['roberta', 'xlm-roberta', 'bert']),
-  vocab_size: z.number().int().positive(),
-  hidden_size: z.number().int().positive(),
-  num_hidden_layers: z.number().int().positive(),
-  num_attention_heads: z.number().int().positive(),
-  intermediate_size: z.number().int().positive(),
-  max_position_embeddings: z.number().int().positive(),
+  model_type: z.enum(ROBERTA_TYPES),
+  vocab_size: size,
+  hidden_size: size,
+  num_hidden_layers: size,
+  num_attention_heads: size,
+  intermediate_size: size,
+  max_position_embeddings: size,
   type_vocab_size: z.number().int().nonnegative().default(2),
   pad_token_id: z.number().int().nonnegative().default(1),
-  num_labels: z.number().int().positive().optional(),
+  num_labels: size.optional(),
   id2label: z.record(z.string(), z.string()).optional(),
-  hidden_dropout_prob: z.number().min(0).max(1).default(0.1),
-  attention_probs_dropout_prob: z.number().min(0).max(1).default(0.1),
-  classifier_dropout: z.number().min(0).max(1).nullish(),
+  hidden_dropout_prob: rate.default(0.1),
+  attention_probs_dropout_prob: rate.default(0.1),
+  classifier_dropout: rate.nullish(),
 });
 
 const T5Config = z.object({
-  model_type: z.enum(['mt5', 't5', 'umt5']),
-  vocab_size: z.number().int().positive(),
-  d_model: z.number().int().positive(),
-  d_kv: z.number().int().positive(),
-  d_ff: z.number().int().positive(),
-  num_heads: z.number().int().positive(),
-  num_layers: z.number().int().positive(),
-  num_decoder_layers: z.number().int().positive().optional(),
-  relative_attention_num_buckets: z.number().int().positive().default(32),
+  model_type: z.enum(T5_TYPES),
+  vocab_size: size,
+  d_model: size,
+  d_kv: size,
+  d_ff: size,
+  num_heads: size,
+  num_layers: size,
+  num_decoder_layers: size.optional(),
+  relative_attention_num_buckets: size.default(32),
   feed_forward_proj: z.string().default('relu'),
   tie_word_embeddings: z.boolean().optional(),
-  dropout_rate: z.number().min(0).max(1).default(0.1),
+  dropout_rate: rate.default(0.1),
 });
 
 /** Normalizes a parsed config.json; throws naming the missing or wrong fields. */
 export function archFromConfig(raw: unknown, source = 'config.json'): ModelArch {
   const type = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).model_type : undefined;
-  if (type === 'mt5' || type === 't5' || type === 'umt5') {
+  if (isOneOf(T5_TYPES, type)) {
     const c = parseOrThrow(T5Config, raw, source);
     return {
       modelType: 'mt5',
@@ -96,7 +103,7 @@ export function archFromConfig(raw: unknown, source = 'config.json'): ModelArch 
       tiedEmbeddings: c.tie_word_embeddings ?? c.model_type === 't5',
     };
   }
-  if (type === 'roberta' || type === 'xlm-roberta' || type === 'bert') {
+  if (isOneOf(ROBERTA_TYPES, type)) {
     const c = parseOrThrow(RobertaConfig, raw, source);
     const labels = c.id2label ? Object.keys(c.id2label).length : c.num_labels;
     return {

@@ -30,40 +30,28 @@ function robertaParams(a: RobertaArch, opts: ParamOptions): ParamTensor[] {
   const I = a.intermediate;
   const labels = opts.numLabels ?? a.numLabels ?? 2;
   const e = 'roberta.embeddings';
+  /** nn.Linear(in, out): weight [out, in] and bias [out]. */
+  const linear = (p: string, outDim: number, inDim: number, group: ParamGroup) => [tensor(`${p}.weight`, [outDim, inDim], group), tensor(`${p}.bias`, [outDim], group)];
+  const layerNorm = (p: string, group: ParamGroup) => [tensor(`${p}.weight`, [H], group), tensor(`${p}.bias`, [H], group)];
   const out: ParamTensor[] = [
     tensor(`${e}.word_embeddings.weight`, [a.vocabSize, H], 'embeddings', true),
     tensor(`${e}.position_embeddings.weight`, [a.maxPositions, H], 'embeddings'),
     tensor(`${e}.token_type_embeddings.weight`, [a.typeVocab, H], 'embeddings'),
-    tensor(`${e}.LayerNorm.weight`, [H], 'embeddings'),
-    tensor(`${e}.LayerNorm.bias`, [H], 'embeddings'),
+    ...layerNorm(`${e}.LayerNorm`, 'embeddings'),
   ];
-  if (opts.stableEmbedding) {
-    out.push(tensor(`${e}.word_embeddings.norm.weight`, [H], 'embeddings'), tensor(`${e}.word_embeddings.norm.bias`, [H], 'embeddings'));
-  }
+  if (opts.stableEmbedding) out.push(...layerNorm(`${e}.word_embeddings.norm`, 'embeddings'));
   for (let i = 0; i < a.layers; i++) {
     const p = `roberta.encoder.layer.${i}`;
-    for (const n of ['query', 'key', 'value']) {
-      out.push(tensor(`${p}.attention.self.${n}.weight`, [H, H], 'encoder'), tensor(`${p}.attention.self.${n}.bias`, [H], 'encoder'));
-    }
+    for (const n of ['query', 'key', 'value']) out.push(...linear(`${p}.attention.self.${n}`, H, H, 'encoder'));
     out.push(
-      tensor(`${p}.attention.output.dense.weight`, [H, H], 'encoder'),
-      tensor(`${p}.attention.output.dense.bias`, [H], 'encoder'),
-      tensor(`${p}.attention.output.LayerNorm.weight`, [H], 'encoder'),
-      tensor(`${p}.attention.output.LayerNorm.bias`, [H], 'encoder'),
-      tensor(`${p}.intermediate.dense.weight`, [I, H], 'encoder'),
-      tensor(`${p}.intermediate.dense.bias`, [I], 'encoder'),
-      tensor(`${p}.output.dense.weight`, [H, I], 'encoder'),
-      tensor(`${p}.output.dense.bias`, [H], 'encoder'),
-      tensor(`${p}.output.LayerNorm.weight`, [H], 'encoder'),
-      tensor(`${p}.output.LayerNorm.bias`, [H], 'encoder'),
+      ...linear(`${p}.attention.output.dense`, H, H, 'encoder'),
+      ...layerNorm(`${p}.attention.output.LayerNorm`, 'encoder'),
+      ...linear(`${p}.intermediate.dense`, I, H, 'encoder'),
+      ...linear(`${p}.output.dense`, H, I, 'encoder'),
+      ...layerNorm(`${p}.output.LayerNorm`, 'encoder'),
     );
   }
-  out.push(
-    tensor('classifier.dense.weight', [H, H], 'classifier'),
-    tensor('classifier.dense.bias', [H], 'classifier'),
-    tensor('classifier.out_proj.weight', [labels, H], 'classifier'),
-    tensor('classifier.out_proj.bias', [labels], 'classifier'),
-  );
+  out.push(...linear('classifier.dense', H, H, 'classifier'), ...linear('classifier.out_proj', labels, H, 'classifier'));
   return out;
 }
 

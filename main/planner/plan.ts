@@ -2,7 +2,7 @@
 // batch size and sequence length that fit.
 import { DEFAULT_BLOCK_SIZE, DEFAULT_MIN_8BIT_SIZE, parseOptimizerName } from '../../common/optimizers.ts';
 import { TIGHT_FRACTION, type PlanComponent, type PlanInput, type PlanResult, type Verdict } from '../../common/planner.ts';
-import { estimateActivations, type StepShape } from './activations.ts';
+import { estimateActivations, type ActivationOptions, type StepShape } from './activations.ts';
 import { kernelSetFor } from './kernelSet.ts';
 import { formatBytes } from './byteSize.ts';
 import { FRAMEWORK_ALLOWANCES, frameworkBytes, planBackend, type PlanBackend } from './framework.ts';
@@ -33,14 +33,17 @@ export function trainableTensors(tensors: readonly ParamTensor[], input: Pick<Pl
   });
 }
 
+/** What does not depend on the batch size and sequence length. */
 interface StaticPart {
   arch: ModelArch;
   backend: PlanBackend;
   all: ParamTensor[];
-  trainable: ParamTensor[];
-  weights: number;
-  gradients: number;
-  state: { bytes: number; n8: number; n32: number; why32: Map<string, number> };
+  parameterCount: number;
+  trainableParameterCount: number;
+  /** Weights, gradients and optimizer state. */
+  fixed: PlanComponent[];
+  fixedBytes: number;
+  activationOptions: ActivationOptions;
   stepWorkspace: StepWorkspace;
   numLabels: number;
 }
@@ -68,14 +71,34 @@ function staticPart(arch: ModelArch, input: PlanInput): StaticPart {
     else state.n32 += t.size;
     if (s.reason) state.why32.set(s.reason, (state.why32.get(s.reason) ?? 0) + t.size);
   }
+  const parameterCount = countParameters(all);
+  const trainableParameterCount = countParameters(trainable);
+  const frozen = parameterCount - trainableParameterCount;
+  const stateDetail = [
+    `${input.optimizer}: ${state.n8.toLocaleString('en-US')} elements with 8-bit state, ${state.n32.toLocaleString('en-US')} with 32-bit`,
+    ...(parseOptimizerName(input.optimizer).bits === 8 ? [...state.why32].map(([why, n]) => `${n.toLocaleString('en-US')} kept 32-bit (${why})`) : []),
+  ].join('; ');
+  const fixed: PlanComponent[] = [
+    { name: 'weights', bytes: F32 * parameterCount, detail: `${parameterCount.toLocaleString('en-US')} float32 parameters` },
+    {
+      name: 'gradients',
+      bytes: accum * F32 * trainableParameterCount,
+      detail: `trainable parameters only${frozen ? ` (${frozen.toLocaleString('en-US')} frozen)` : ''}${accum > 1 ? ', ×2 for accumulation' : ''}`,
+    },
+    { name: 'optimizer-state', bytes: state.bytes, detail: stateDetail },
+  ];
   return {
     arch,
     backend,
     all,
-    trainable,
-    weights: F32 * countParameters(all),
-    gradients: accum * F32 * countParameters(trainable),
-    state,
+    parameterCount,
+    trainableParameterCount,
+    fixed,
+    fixedBytes: fixed.reduce((t, c) => t + c.bytes, 0),
+    activationOptions: {
+      embeddingsTrainable: trainable.some((t) => t.tokenEmbedding), dropout: input.dropout ?? true, stableEmbedding: stateOpts.stableEmbedding,
+      kernels: kernelSetFor(backend),
+    },
     stepWorkspace: optimizerStepWorkspace(trainable, input.optimizer, kernelFor(input.optimizerKernel, backend), stateOpts.blockSize, (t) => bits.get(t.name) ?? 32),
     numLabels,
   };
@@ -85,46 +108,29 @@ interface Totals {
   components: PlanComponent[];
   tensorBytes: number;
   total: number;
+  /** The workspace is the optimizer step's, after backward (not the end of backward's transient). */
+  workspaceFromStep: boolean;
 }
 
-function totalsFor(sp: StaticPart, input: PlanInput, shape: StepShape): Totals {
-  const act = estimateActivations(
-    sp.arch,
-    shape,
-    {
-      embeddingsTrainable: sp.trainable.some((t) => t.tokenEmbedding), dropout: input.dropout ?? true, stableEmbedding: input.stableEmbedding ?? false,
-      kernels: kernelSetFor(sp.backend),
-    },
-    sp.numLabels,
-  );
+function totalsFor(sp: StaticPart, shape: StepShape): Totals {
+  const act = estimateActivations(sp.arch, shape, sp.activationOptions, sp.numLabels);
   // Peak = end of backward (activations + their transient) or, after they are freed, the optimizer step.
   const workspace = Math.max(act.backwardWorkspace.bytes, sp.stepWorkspace.bytes - act.bytes, 0);
+  const workspaceFromStep = workspace > 0 && act.backwardWorkspace.bytes < sp.stepWorkspace.bytes - act.bytes;
   const wsDetail = workspace === 0
     ? 'no temporary exceeds what the activations already held'
-    : act.backwardWorkspace.bytes >= sp.stepWorkspace.bytes - act.bytes
-      ? `end of backward: ${act.backwardWorkspace.what}`
-      : `after backward (activations freed): ${sp.stepWorkspace.what}; adds ${formatBytes(workspace)} over the activations`;
-  const tensorBytes = sp.weights + sp.gradients + sp.state.bytes + act.bytes + workspace;
+    : workspaceFromStep
+      ? `after backward (activations freed): ${sp.stepWorkspace.what}; adds ${formatBytes(workspace)} over the activations`
+      : `end of backward: ${act.backwardWorkspace.what}`;
+  const tensorBytes = sp.fixedBytes + act.bytes + workspace;
   const framework = frameworkBytes(sp.backend, tensorBytes);
-  const { bits } = parseOptimizerName(input.optimizer);
-  const stateDetail = [
-    `${input.optimizer}: ${sp.state.n8.toLocaleString('en-US')} elements with 8-bit state, ${sp.state.n32.toLocaleString('en-US')} with 32-bit`,
-    ...(bits === 8 ? [...sp.state.why32].map(([why, n]) => `${n.toLocaleString('en-US')} kept 32-bit (${why})`) : []),
-  ].join('; ');
-  const frozen = countParameters(sp.all) - countParameters(sp.trainable);
   const components: PlanComponent[] = [
-    { name: 'weights', bytes: sp.weights, detail: `${countParameters(sp.all).toLocaleString('en-US')} float32 parameters` },
-    {
-      name: 'gradients',
-      bytes: sp.gradients,
-      detail: `trainable parameters only${frozen ? ` (${frozen.toLocaleString('en-US')} frozen)` : ''}${(input.gradAccumSteps ?? 1) > 1 ? ', ×2 for accumulation' : ''}`,
-    },
-    { name: 'optimizer-state', bytes: sp.state.bytes, detail: stateDetail },
+    ...sp.fixed,
     { name: 'activations', bytes: act.bytes, detail: 'buffers kept for the backward pass and their gradients', parts: act.parts },
     { name: 'workspace', bytes: workspace, detail: wsDetail },
     { name: 'framework', bytes: framework, detail: FRAMEWORK_ALLOWANCES[sp.backend].detail },
   ];
-  return { components, tensorBytes, total: tensorBytes + framework };
+  return { components, tensorBytes, total: tensorBytes + framework, workspaceFromStep };
 }
 
 function shapeOf(input: PlanInput, arch: ModelArch, batch: number, seq: number): StepShape {
@@ -167,8 +173,9 @@ export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
   }
   const sp = staticPart(arch, input);
   const capacity = capacityOf(sp, input);
-  const t = totalsFor(sp, input, shapeOf(input, arch, input.batchSize, input.seqLength));
-  const fitsAt = (batch: number, seq: number) => totalsFor(sp, input, shapeOf(input, arch, batch, seq)).total <= TIGHT_FRACTION * capacity;
+  const shape = shapeOf(input, arch, input.batchSize, input.seqLength);
+  const t = totalsFor(sp, shape);
+  const fitsAt = (batch: number, seq: number) => totalsFor(sp, shapeOf(input, arch, batch, seq)).total <= TIGHT_FRACTION * capacity;
   const notes: string[] = [];
   if (arch.modelType === 'roberta' && input.seqLength > arch.maxInputLength) {
     notes.push(`seqLength ${input.seqLength} is longer than the model's ${arch.maxInputLength} positions (max_position_embeddings − 2)`);
@@ -179,8 +186,8 @@ export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
   }
   if (input.freezeLmHead && !sp.all.some((t) => t.group === 'lm_head')) notes.push('freezeLmHead has no effect: this model has no separate lm_head');
   const ws = t.components.find((c) => c.name === 'workspace');
-  if (sp.stepWorkspace.kernel === 'composed' && ws && ws.bytes > 0.1 * t.total && ws.detail.includes('composed')) {
-    const inPlace = totalsFor({ ...sp, stepWorkspace: { ...sp.stepWorkspace, bytes: 0 } }, input, shapeOf(input, arch, input.batchSize, input.seqLength)).total;
+  if (sp.stepWorkspace.kernel === 'composed' && ws && ws.bytes > 0.1 * t.total && t.workspaceFromStep) {
+    const inPlace = totalsFor({ ...sp, stepWorkspace: { ...sp.stepWorkspace, bytes: 0 } }, shape).total;
     notes.push(
       `optim's composed kernel (what ${sp.backend} runs) cannot update a tensor in place: it holds chunks of temporaries and, for a large tensor, its new value twice at the end: ${formatBytes(ws.bytes)} here; ` +
         `an in-place kernel (as on cpu/wasm, or bitsandbytes on CUDA) would need ${formatBytes(inPlace)} in total (--kernel in-place)`,
@@ -189,8 +196,8 @@ export function planForArch(arch: ModelArch, input: PlanInput): PlanResult {
   return {
     input,
     modelType: arch.modelType,
-    parameterCount: countParameters(sp.all),
-    trainableParameterCount: countParameters(sp.trainable),
+    parameterCount: sp.parameterCount,
+    trainableParameterCount: sp.trainableParameterCount,
     components: t.components,
     totalBytes: t.total,
     tensorPeakBytes: t.tensorBytes,

@@ -7,10 +7,12 @@ const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v)
 
 export function validatePlanInput(input: PlanInput): void {
   const errors: string[] = [];
+  /** An optional field that must be one of `allowed`. */
+  const oneOf = (k: 'blockSize' | 'backend' | 'task', allowed: readonly unknown[]) => {
+    if (input[k] !== undefined && !allowed.includes(input[k])) errors.push(`${k}: got ${JSON.stringify(input[k])}; allowed values: ${allowed.join(', ')}`);
+  };
   if (!isOptimizerName(input.optimizer)) errors.push(`optimizer: got ${JSON.stringify(input.optimizer)}; allowed values: ${OPTIMIZER_NAMES.join(', ')}`);
-  if (input.blockSize !== undefined && !(BLOCK_SIZES as readonly number[]).includes(input.blockSize)) {
-    errors.push(`blockSize: got ${JSON.stringify(input.blockSize)}; allowed values: ${BLOCK_SIZES.join(', ')}`);
-  }
+  oneOf('blockSize', BLOCK_SIZES);
   if (input.min8bitSize !== undefined && !(Number.isInteger(input.min8bitSize) && input.min8bitSize >= 0)) {
     errors.push(`min8bitSize: got ${JSON.stringify(input.min8bitSize)}; must be a whole number ≥ 0`);
   }
@@ -20,12 +22,8 @@ export function validatePlanInput(input: PlanInput): void {
   for (const k of ['targetLength', 'numLabels', 'gradAccumSteps'] as const) {
     if (input[k] !== undefined && !positiveInt(input[k])) errors.push(`${k}: got ${JSON.stringify(input[k])}; must be a whole number ≥ 1`);
   }
-  if (input.backend !== undefined && !(BACKENDS as readonly string[]).includes(input.backend)) {
-    errors.push(`backend: got ${JSON.stringify(input.backend)}; allowed values: ${BACKENDS.join(', ')}`);
-  }
-  if (input.task !== undefined && !(TASKS as readonly string[]).includes(input.task)) {
-    errors.push(`task: got ${JSON.stringify(input.task)}; allowed values: ${TASKS.join(', ')}`);
-  }
+  oneOf('backend', BACKENDS);
+  oneOf('task', TASKS);
   if (!(typeof input.gpuBytes === 'number' && input.gpuBytes > 0 && Number.isFinite(input.gpuBytes))) {
     errors.push(`gpuBytes: got ${JSON.stringify(input.gpuBytes)}; must be a positive number of bytes (e.g. parseByteSize("6GB"))`);
   }
