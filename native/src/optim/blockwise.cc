@@ -146,7 +146,11 @@ inline uint8_t nanCode(float s) {
   return std::signbit(s) ? 0 : s > 0 ? 1 : 255;
 }
 
-void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
+// Requantizes one block of new states s (x: scratch for the scalar tail) into the signed (state 1) or
+// unsigned (state 2) map's codes; the signed map also fixes up the sign of the code.
+template <bool Signed>
+void requant(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
+  const CodeSearch& t = Signed ? g_state.t1 : g_state.t2;
   int64_t j = 0;
 #if defined(__AVX512F__)
   if (g_state.simd >= 2) {
@@ -154,8 +158,8 @@ void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, floa
     for (; j + 16 <= len; j += 16) {
       const __m512 sv = _mm512_loadu_ps(s + j);
       const __m512 xv = _mm512_div_ps(sv, am);
-      __m512i c = octet_optim::codes16(g_state.t1, xv);  // sign fix-up included, but for NaN lanes
-      const __mmask16 nan = _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q);
+      __m512i c = octet_optim::codes16(t, xv);  // signed: sign fix-up included, but for NaN lanes
+      const __mmask16 nan = Signed ? _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q) : 0;
       if (nan) {
         const __mmask16 sPos = _mm512_cmp_ps_mask(sv, _mm512_setzero_ps(), _CMP_GT_OQ);
         const __mmask16 sNeg = _mm512_cmplt_epi32_mask(_mm512_castps_si512(sv), _mm512_setzero_si512());  // sign bit
@@ -174,48 +178,21 @@ void requantSigned(const float* s, int64_t len, float absmax, uint8_t* out, floa
     const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
     for (; j + 8 <= len; j += 8) {
       const __m256 xv = _mm256_div_ps(_mm256_loadu_ps(s + j), am);
-      const __m256i c = octet_optim::lookup8(g_state.t1, xv);  // sign fix-up included, but for NaN lanes
+      const __m256i c = octet_optim::lookup8(t, xv);  // signed: sign fix-up included, but for NaN lanes
       const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
       _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
-      const int nan = _mm256_movemask_ps(_mm256_cmp_ps(xv, xv, _CMP_UNORD_Q));
-      for (int l = 0; l < 8; l++)
-        if (nan >> l & 1) out[j + l] = nanCode(s[j + l]);
+      if (Signed) {
+        const int nan = _mm256_movemask_ps(_mm256_cmp_ps(xv, xv, _CMP_UNORD_Q));
+        for (int l = 0; l < 8; l++)
+          if (nan >> l & 1) out[j + l] = nanCode(s[j + l]);
+      }
     }
   }
 #endif
   for (; j < len; j++) {
     x[j] = s[j] / absmax;
-    out[j] = signFix(lookup(g_state.t1, x[j]), s[j]);
-  }
-}
-
-void requantUnsigned(const float* s, int64_t len, float absmax, uint8_t* out, float* x) {
-  int64_t j = 0;
-#if defined(__AVX512F__)
-  if (g_state.simd >= 2) {
-    const __m512 am = _mm512_set1_ps(absmax);
-    for (; j + 16 <= len; j += 16) {
-      const __m512i c = octet_optim::codes16(g_state.t2, _mm512_div_ps(_mm512_loadu_ps(s + j), am));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j), _mm512_cvtepi32_epi8(c));
-    }
-  }
-#endif
-#if defined(__AVX2__)
-  if (g_state.simd >= 1) {
-    const __m256 am = _mm256_set1_ps(absmax);
-    const __m256i pickBytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                                               -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i joinLanes = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
-    for (; j + 8 <= len; j += 8) {
-      const __m256i c = octet_optim::lookup8(g_state.t2, _mm256_div_ps(_mm256_loadu_ps(s + j), am));
-      const __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c, pickBytes), joinLanes);
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm256_castsi256_si128(packed));
-    }
-  }
-#endif
-  for (; j < len; j++) {
-    x[j] = s[j] / absmax;
-    out[j] = lookup(g_state.t2, x[j]);
+    const uint8_t c = lookup(t, x[j]);
+    out[j] = Signed ? signFix(c, s[j]) : c;
   }
 }
 
@@ -378,8 +355,8 @@ void adamBlock(const Args8& a, int64_t k, float* s1, float* s2, float* x) {
   }
   a.a1[k] = max1;
   a.a2[k] = max2;
-  requantSigned(s1, len, max1, a.c1 + start, x);
-  requantUnsigned(s2, len, max2, a.c2 + start, x);
+  requant<true>(s1, len, max1, a.c1 + start, x);
+  requant<false>(s2, len, max2, a.c2 + start, x);
 }
 
 inline float npSign(float v) {
@@ -520,7 +497,7 @@ void oneStateBlock(const Args8& a, int64_t k, float* s, float* u, float* x) {
     keepMax(mx, pad);
   }
   a.a1[k] = mx;
-  requantSigned(s, len, mx, a.c1 + start, x);
+  requant<true>(s, len, mx, a.c1 + start, x);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,6 +514,58 @@ struct Args32 {
   float* s2;
 };
 
+#if defined(__AVX2__)
+// One vector width's float operations, so a loop body written once runs 8 or 16 lanes at a time. Separate
+// mul and add, never FMA: the same roundings as the scalar code.
+struct Lanes8 {
+  using V = __m256;
+  static constexpr int kWidth = 8;
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V set1(float x) { return _mm256_set1_ps(x); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm256_div_ps(a, b); }
+  static V sqrt(V a) { return _mm256_sqrt_ps(a); }
+};
+#endif
+#if defined(__AVX512F__)
+struct Lanes16 {
+  using V = __m512;
+  static constexpr int kWidth = 16;
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static V set1(float x) { return _mm512_set1_ps(x); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm512_div_ps(a, b); }
+  static V sqrt(V a) { return _mm512_sqrt_ps(a); }
+};
+#endif
+
+#if defined(__AVX2__)
+// 32-bit Adam over whole vectors of [i, i1), in the scalar loop's operation order; returns where it stopped.
+template <typename L>
+int64_t adam32Lanes(const Scalars& sc, bool decay, float* __restrict P, const float* __restrict G, float* __restrict S1,
+                    float* __restrict S2, int64_t i, int64_t i1) {
+  using V = typename L::V;
+  const V vB1 = L::set1(sc.beta1), vB2 = L::set1(sc.beta2), vGn = L::set1(sc.gnormScale);
+  const V vOmb1 = L::set1(sc.oneMinusBeta1), vOmb2 = L::set1(sc.oneMinusBeta2);
+  const V vStep = L::set1(sc.stepSize), vEps = L::set1(sc.epsC2), vDecay = L::set1(sc.decayFactor);
+  for (; i + L::kWidth <= i1; i += L::kWidth) {
+    const V gv = L::mul(L::load(G + i), vGn);
+    const V m = L::add(L::mul(L::load(S1 + i), vB1), L::mul(vOmb1, gv));
+    const V v = L::add(L::mul(L::load(S2 + i), vB2), L::mul(vOmb2, L::mul(gv, gv)));
+    L::store(S1 + i, m);
+    L::store(S2 + i, v);
+    V p = L::add(L::load(P + i), L::mul(vStep, L::div(m, L::add(L::sqrt(v), vEps))));
+    if (decay) p = L::mul(p, vDecay);
+    L::store(P + i, p);
+  }
+  return i;
+}
+#endif
+
 void step32Range(const Args32& a, int64_t i0, int64_t i1) {
   const Scalars sc = a.sc;
   const bool decay = sc.weightDecay > 0.0f;
@@ -548,38 +577,10 @@ void step32Range(const Args32& a, int64_t i0, int64_t i1) {
       float* __restrict S2 = a.s2;
       int64_t i = i0;
 #if defined(__AVX512F__)
-      if (g_state.simd >= 2) {
-        const __m512 vB1 = _mm512_set1_ps(sc.beta1), vB2 = _mm512_set1_ps(sc.beta2), vGn = _mm512_set1_ps(sc.gnormScale);
-        const __m512 vOmb1 = _mm512_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm512_set1_ps(sc.oneMinusBeta2);
-        const __m512 vStep = _mm512_set1_ps(sc.stepSize), vEps = _mm512_set1_ps(sc.epsC2), vDecay = _mm512_set1_ps(sc.decayFactor);
-        for (; i + 16 <= i1; i += 16) {
-          const __m512 gv = _mm512_mul_ps(_mm512_loadu_ps(G + i), vGn);
-          const __m512 m = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(S1 + i), vB1), _mm512_mul_ps(vOmb1, gv));
-          const __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(S2 + i), vB2), _mm512_mul_ps(vOmb2, _mm512_mul_ps(gv, gv)));
-          _mm512_storeu_ps(S1 + i, m);
-          _mm512_storeu_ps(S2 + i, v);
-          __m512 p = _mm512_add_ps(_mm512_loadu_ps(P + i), _mm512_mul_ps(vStep, _mm512_div_ps(m, _mm512_add_ps(_mm512_sqrt_ps(v), vEps))));
-          if (decay) p = _mm512_mul_ps(p, vDecay);
-          _mm512_storeu_ps(P + i, p);
-        }
-      }
+      if (g_state.simd >= 2) i = adam32Lanes<Lanes16>(sc, decay, P, G, S1, S2, i, i1);
 #endif
 #if defined(__AVX2__)
-      if (g_state.simd >= 1) {
-        const __m256 vB1 = _mm256_set1_ps(sc.beta1), vB2 = _mm256_set1_ps(sc.beta2), vGn = _mm256_set1_ps(sc.gnormScale);
-        const __m256 vOmb1 = _mm256_set1_ps(sc.oneMinusBeta1), vOmb2 = _mm256_set1_ps(sc.oneMinusBeta2);
-        const __m256 vStep = _mm256_set1_ps(sc.stepSize), vEps = _mm256_set1_ps(sc.epsC2), vDecay = _mm256_set1_ps(sc.decayFactor);
-        for (; i + 8 <= i1; i += 8) {
-          const __m256 gv = _mm256_mul_ps(_mm256_loadu_ps(G + i), vGn);
-          const __m256 m = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(S1 + i), vB1), _mm256_mul_ps(vOmb1, gv));
-          const __m256 v = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(S2 + i), vB2), _mm256_mul_ps(vOmb2, _mm256_mul_ps(gv, gv)));
-          _mm256_storeu_ps(S1 + i, m);
-          _mm256_storeu_ps(S2 + i, v);
-          __m256 p = _mm256_add_ps(_mm256_loadu_ps(P + i), _mm256_mul_ps(vStep, _mm256_div_ps(m, _mm256_add_ps(_mm256_sqrt_ps(v), vEps))));
-          if (decay) p = _mm256_mul_ps(p, vDecay);
-          _mm256_storeu_ps(P + i, p);
-        }
-      }
+      if (g_state.simd >= 1) i = adam32Lanes<Lanes8>(sc, decay, P, G, S1, S2, i, i1);
 #endif
       for (; i < i1; i++) {
         const float gv = G[i] * sc.gnormScale;
