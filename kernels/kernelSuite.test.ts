@@ -53,6 +53,7 @@ function expectClose(got: Float32Array[], want: ArrayLike<number>[], tol: number
 }
 
 const nativeBuilt = tensorKernelsNative(() => {}) !== null;
+const NO_ADDON = 'the native addon is not built (node native/build.mjs)';
 setNativeEnv(true);
 
 describe.each(BACKENDS.flatMap((b) => MODES.map((m) => [b, m] as const)))('%s, %o', (backend, mode) => {
@@ -75,16 +76,17 @@ describe.each(BACKENDS.flatMap((b) => MODES.map((m) => [b, m] as const)))('%s, %
     setNativeEnv(true);
   });
 
-  it('registers what the mode provides, and every registered kernel has cases', () => {
-    if (skip) return;
+  it('registers what the mode provides, and every registered kernel has cases', (ctx) => {
+    if (skip) ctx.skip(NO_ADDON);
     const names = Object.keys(registered);
     expect(names.filter((n) => !KERNEL_NAMES.includes(n))).toEqual([]);
     if (mode.native) expect(registered.BatchMatMul).toBe(`matmul-${backend}-native`);
     else expect(registered.BatchMatMul).toBe(backend === 'wasm' ? 'matmul-wasm-xnnpack' : 'matmul-cpu-via-wasm');
   });
 
-  it.each(KERNEL_NAMES)('%s: ours equal the stock kernels (forward and gradient)', async (kernel) => {
-    if (skip || !registered[kernel]) return;
+  it.for(KERNEL_NAMES)('%s: ours equal the stock kernels (forward and gradient)', async (kernel, ctx) => {
+    if (skip) ctx.skip(NO_ADDON);
+    if (!registered[kernel]) ctx.skip(`this mode registers no ${kernel}`);
     for (const c of KERNEL_CASES.filter((k) => k.kernel === kernel)) await check(c);
   });
 
