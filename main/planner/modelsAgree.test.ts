@@ -30,7 +30,7 @@ describe('planner parameter shapes = models/ parameter specs', () => {
     });
   }
 
-  it('counts: roberta-large (2 labels) 355,361,794 and mt5-base 582,401,280 on both sides', () => {
+  it('counts: roberta-large (2 labels) 355,361,794 and mt5-base 582,401,280 (models/; the shapes above hold the planner to the same)', () => {
     const count = (raw: Record<string, unknown>, arch: Architecture) =>
       specsFor(parseModelConfig(raw), arch).reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
     expect(count({ ...read('roberta-large'), num_labels: 2 }, 'RobertaForSequenceClassification')).toBe(355_361_794);
