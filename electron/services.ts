@@ -16,8 +16,6 @@ export async function startAppServices(opts: AppServicesOptions): Promise<Studio
   return createStudioService({ ...resolveStorePaths(opts), launcher: opts.launcher });
 }
 
-export { resolveStorePaths };
-
 /**
  * Forks the bundled trainer (dist/electron/worker.cjs) as a Node child process: how the bundles are
  * checked without Electron (the app itself uses a utilityProcess, electron/trainerLauncher.ts).

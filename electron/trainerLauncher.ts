@@ -15,15 +15,11 @@ export function utilityProcessLauncher(workerPath: string, env: Record<string, s
       let spawned = false;
       let exited = false;
       const queue: ToTrainer[] = [];
-      const exitHandlers: ((code: number | null, signal: string | null) => void)[] = [];
       child.once('spawn', () => {
         spawned = true;
         for (const m of queue.splice(0)) child.postMessage(m);
       });
-      child.once('exit', (code) => {
-        exited = true;
-        for (const h of exitHandlers) h(code, null);
-      });
+      child.once('exit', () => (exited = true));
       return {
         get pid() {
           return child.pid;
@@ -37,7 +33,8 @@ export function utilityProcessLauncher(workerPath: string, env: Record<string, s
           child.on('message', (m: unknown) => handler(m as FromTrainer));
         },
         onExit(handler) {
-          exitHandlers.push(handler);
+          // utilityProcess reports no signal
+          child.once('exit', (code) => handler(code, null));
         },
         kill() {
           if (!exited) child.kill();

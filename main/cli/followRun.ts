@@ -41,6 +41,12 @@ export function followRun(service: StudioService, runId: RunId, opts: { quiet?: 
       }
     };
     process.on('SIGINT', onSigint);
+    const finish = (status: RunStatus, error: string | null) => {
+      bar?.stop();
+      off();
+      process.off('SIGINT', onSigint);
+      resolveDone({ status, error });
+    };
     const off = service.onEvents((events: RunEvent[]) => {
       for (const ev of events) {
         if (!('runId' in ev) || ev.runId !== runId) continue;
@@ -67,21 +73,13 @@ export function followRun(service: StudioService, runId: RunId, opts: { quiet?: 
         } else if (ev.type === 'log' && !opts.quiet) {
           for (const l of ev.lines) if (l.level !== 'info') process.stderr.write(`${bar ? '\n' : ''}[${l.level}] ${l.message}\n`);
         } else if (ev.type === 'status' && FINAL.includes(ev.status)) {
-          bar?.stop();
-          off();
-          process.off('SIGINT', onSigint);
-          resolveDone({ status: ev.status, error: ev.error });
+          finish(ev.status, ev.error);
         }
       }
     });
     // The run may have ended before we subscribed.
     void service.getRun({ id: runId }).then((r) => {
-      if (FINAL.includes(r.status)) {
-        bar?.stop();
-        off();
-        process.off('SIGINT', onSigint);
-        resolveDone({ status: r.status, error: r.error });
-      }
+      if (FINAL.includes(r.status)) finish(r.status, r.error);
     });
   });
 }

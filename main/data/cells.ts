@@ -2,6 +2,16 @@
 // JSONL and Parquet give typed values).
 import type { CellValue } from './types.ts';
 
+/** A value a reader parsed, as a cell: nested values become JSON text (bigints as numbers). */
+export function toCell(v: unknown): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+}
+
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /** The cell as a number when it is one or spells one ("3", " 4.5 ", 1e-3); otherwise null. */

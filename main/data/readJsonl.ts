@@ -1,12 +1,7 @@
 // JSON Lines: one JSON object per line; blank lines are skipped. Nested values are kept as JSON text.
+import { toCell } from './cells.ts';
 import { DatasetError, IssueList, issue } from './errors.ts';
 import type { CellValue, RawTable } from './types.ts';
-
-function cell(v: unknown): CellValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  return JSON.stringify(v);
-}
 
 export function readJsonl(text: string, path: string): RawTable {
   const issues = new IssueList();
@@ -36,7 +31,7 @@ export function readJsonl(text: string, path: string): RawTable {
         known.add(k);
         columns.push(k);
       }
-      row[k] = cell(v);
+      row[k] = toCell(v);
     }
     rows.push(row);
     lines.push(i + 1);

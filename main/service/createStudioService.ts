@@ -89,11 +89,7 @@ export async function createStudioService(opts: StudioServiceOptions = {}): Prom
       return startRun(id, true);
     },
     deleteRun: async ({ id, withExports }) => {
-      if (host.isActive(id)) {
-        host.requestStop(id);
-        if (!(await host.waitForExit(id, 30_000))) host.kill(id);
-        await host.waitForExit(id, 5_000);
-      }
+      if (host.isActive(id)) await host.stopAndWait(id, 30_000);
       const files = store.deleteRun(id);
       rmSync(runDir(dataDir, id), { recursive: true, force: true });
       for (const p of files.checkpointPaths) rmSync(p, { recursive: true, force: true });

@@ -79,18 +79,18 @@ export class RunHost {
     this.active.get(id)?.handle.kill('SIGKILL');
   }
 
-  /** Graceful stop of every run of this host; kills what has not exited after `timeoutMs`. */
+  /** Graceful stop; kills the trainer when it has not exited after `timeoutMs`. */
+  async stopAndWait(id: RunId, timeoutMs: number): Promise<void> {
+    this.requestStop(id);
+    if (!(await this.waitForExit(id, timeoutMs))) {
+      this.kill(id);
+      await this.waitForExit(id, 5000);
+    }
+  }
+
+  /** stopAndWait for every run of this host (all stop requests go out before any wait). */
   async stopAll(timeoutMs: number): Promise<void> {
-    const ids = [...this.active.keys()];
-    for (const id of ids) this.requestStop(id);
-    await Promise.all(
-      ids.map(async (id) => {
-        if (!(await this.waitForExit(id, timeoutMs))) {
-          this.kill(id);
-          await this.waitForExit(id, 5000);
-        }
-      }),
-    );
+    await Promise.all([...this.active.keys()].map((id) => this.stopAndWait(id, timeoutMs)));
   }
 
   private onMessage(id: RunId, run: ActiveRun, msg: FromTrainer): void {

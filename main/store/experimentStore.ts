@@ -9,7 +9,6 @@ import * as artifacts from './artifacts.ts';
 import { compareRuns } from './compare.ts';
 import { writeBatch, type ProgressUpdate } from './metricsRepo.ts';
 import { MetricWriter, type MetricWriterOptions } from './metricWriter.ts';
-import { schemaVersion } from './migrate.ts';
 import { openDatabase, type OpenOptions } from './openDatabase.ts';
 import { processAlive } from './processAlive.ts';
 import * as runs from './runRepo.ts';
@@ -27,10 +26,6 @@ export class ExperimentStore {
   /** Opens (creating and migrating as needed) the database at `path` (":memory:" for tests). */
   static open(path: string, opts: OpenOptions = {}): ExperimentStore {
     return new ExperimentStore(openDatabase(path, opts), path);
-  }
-
-  get schemaVersion(): number {
-    return schemaVersion(this.db);
   }
 
   /** SQLite's integrity check plus foreign keys: "ok" when the file is sound. */
@@ -54,9 +49,6 @@ export class ExperimentStore {
   getSummary(id: RunId): RunSummary {
     return runs.getSummary(this.db, id);
   }
-  getSummaries(ids: readonly RunId[]): RunSummary[] {
-    return runs.getSummaries(this.db, ids);
-  }
   updateRun(id: RunId, patch: RunPatch): RunSummary {
     runs.updateRun(this.db, id, patch);
     return runs.getSummary(this.db, id);
@@ -77,9 +69,6 @@ export class ExperimentStore {
   }
   offerBestMetric(id: RunId, metric: MetricValue, higherIsBetter: boolean): boolean {
     return runs.offerBestMetric(this.db, id, metric, higherIsBetter);
-  }
-  heartbeat(id: RunId, at?: number, durationMs?: number): void {
-    runs.heartbeat(this.db, id, at, durationMs);
   }
   /** Marks running/stopping runs whose process is gone as crashed; returns their ids. */
   recoverCrashedRuns(isAlive: (pid: number) => boolean = processAlive, opts?: runs.RecoverOptions): RunId[] {
@@ -104,9 +93,6 @@ export class ExperimentStore {
   }
   addExport(runId: RunId, e: NewExport): ExportInfo {
     return artifacts.addExport(this.db, runId, e);
-  }
-  listExports(runId: RunId): ExportInfo[] {
-    return artifacts.listExports(this.db, runId);
   }
 
   // metrics, samples, log

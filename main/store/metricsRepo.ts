@@ -30,6 +30,11 @@ export interface Batch {
 
 const nameCache = new WeakMap<Database.Database, Map<string, number>>();
 
+/** The id of a (split, name) pair, or undefined when no point of it was ever written. */
+export function metricNameId(db: Database.Database, split: string, name: string): number | undefined {
+  return (stmt(db, 'SELECT id FROM metric_names WHERE split = ? AND name = ?').get(split, name) as { id: number } | undefined)?.id;
+}
+
 /** Ids of (split, name) pairs, created on first use. Runs outside the batch transaction on purpose:
  * a name row without points is harmless, and the cache never holds an id a rollback took away. */
 export function metricNameIds(db: Database.Database, pairs: Iterable<{ split: string; name: string }>): Map<string, number> {
@@ -42,20 +47,14 @@ export function metricNameIds(db: Database.Database, pairs: Iterable<{ split: st
     const key = seriesName(split, name);
     if (cache.has(key)) continue;
     stmt(db, 'INSERT INTO metric_names (split, name) VALUES (?, ?) ON CONFLICT (split, name) DO NOTHING').run(split, name);
-    const row = stmt(db, 'SELECT id FROM metric_names WHERE split = ? AND name = ?').get(split, name) as { id: number };
-    cache.set(key, row.id);
+    cache.set(key, metricNameId(db, split, name)!);
   }
   return cache;
 }
 
-function lossNameId(db: Database.Database): number | undefined {
-  const r = stmt(db, 'SELECT id FROM metric_names WHERE split = ? AND name = ?').get(LOSS_SERIES.split, LOSS_SERIES.name) as { id: number } | undefined;
-  return r?.id;
-}
-
 /** Train loss averaged into SPARKLINE_POINTS buckets of steps (NaN buckets become null in JSON). */
 export function refreshSparkline(db: Database.Database, runId: RunId): void {
-  const nameId = lossNameId(db);
+  const nameId = metricNameId(db, LOSS_SERIES.split, LOSS_SERIES.name);
   if (nameId === undefined) return;
   const rows = stmt(
     db,

@@ -1,4 +1,4 @@
-// Runs: create, read, update, delete, tags, notes, best metric, heartbeat and crash recovery.
+// Runs: create, read, update, delete, tags, notes, best metric and crash recovery.
 import type Database from 'better-sqlite3';
 import { basename } from 'node:path';
 import { ACTIVE_STATUSES, type MetricValue, type RunDetail, type RunId, type RunSummary } from '../../common/runs.ts';
@@ -187,14 +187,6 @@ export function offerBestMetric(db: Database.Database, id: RunId, metric: Metric
   ).run({ id, name: metric.name, value: metric.value, step: metric.step, higher: higherIsBetter ? 1 : 0 });
   if (info.changes === 0 && !runExists(db, id)) throw new RunNotFoundError(id);
   return info.changes > 0;
-}
-
-export function heartbeat(db: Database.Database, id: RunId, at: number = Date.now(), durationMs?: number): void {
-  const info =
-    durationMs === undefined
-      ? stmt(db, 'UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(at, id)
-      : stmt(db, 'UPDATE runs SET heartbeat_at = ?, duration_ms = ? WHERE id = ?').run(at, Math.max(0, Math.round(durationMs)), id);
-  if (info.changes === 0) throw new RunNotFoundError(id);
 }
 
 /** Deletes the run and (by cascade) its metrics, samples, log, checkpoints, exports and tag links. */

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { minMaxIndices } from '../../common/downsample.ts';
 import type { LogLine, RunId, Series, SystemSample } from '../../common/runs.ts';
-import { seriesName } from './metricsRepo.ts';
+import { metricNameId, seriesName } from './metricsRepo.ts';
 import { nanFromNull } from './rows.ts';
 import { stmt } from './statements.ts';
 
@@ -20,11 +20,7 @@ export function listSeriesNames(db: Database.Database, runId: RunId): string[] {
 
 function nameId(db: Database.Database, series: string): number | undefined {
   const slash = series.indexOf('/');
-  if (slash < 0) return undefined;
-  const r = stmt(db, 'SELECT id FROM metric_names WHERE split = ? AND name = ?').get(series.slice(0, slash), series.slice(slash + 1)) as
-    | { id: number }
-    | undefined;
-  return r?.id;
+  return slash < 0 ? undefined : metricNameId(db, series.slice(0, slash), series.slice(slash + 1));
 }
 
 /**

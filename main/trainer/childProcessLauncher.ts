@@ -31,11 +31,7 @@ export function childProcessLauncher(opts: ChildLauncherOptions = {}): TrainerLa
         child.stderr.on('data', (c: string) => opts.onStderr?.(c));
       }
       let exited = false;
-      const exitHandlers: ((code: number | null, signal: string | null) => void)[] = [];
-      child.on('exit', (code, signal) => {
-        exited = true;
-        for (const h of exitHandlers) h(code, signal);
-      });
+      child.on('exit', () => (exited = true));
       return {
         get pid() {
           return child.pid;
@@ -47,7 +43,7 @@ export function childProcessLauncher(opts: ChildLauncherOptions = {}): TrainerLa
           child.on('message', (m) => handler(m as FromTrainer));
         },
         onExit(handler) {
-          exitHandlers.push(handler);
+          child.on('exit', handler);
         },
         kill(signal: NodeJS.Signals = 'SIGTERM') {
           if (!exited) child.kill(signal);

@@ -57,7 +57,8 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     channel.send({ type: 'status', status, error });
   };
 
-  const config: RunConfig = store.getRun(runId).config;
+  const run = store.getRun(runId);
+  const config: RunConfig = run.config;
   let prepared: Prepared | null = null;
   let optimizer: BlockwiseOptimizer | null = null;
   let monitor: SystemMonitor | null = null;
@@ -71,8 +72,11 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     // 1. backend
     const backend = await selectBackend(config.backend);
     for (const s of backend.skipped) log('info', `backend ${s.choice} skipped: ${s.reason}`);
-    const device = backend.choice === 'tensorflow-gpu' ? `GPU ${(await detectGpus()).gpus[0]?.name ?? '(unknown)'}` : `CPU (${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown'})`;
-    store.updateRun(runId, { backend: backend.choice, device, startedAt: store.getRun(runId).startedAt ? undefined : Date.now() });
+    const onGpu = backend.choice === 'tensorflow-gpu';
+    // One probe: it may spawn nvidia-smi.
+    const gpu = onGpu ? (await detectGpus()).gpus[0] : undefined;
+    const device = onGpu ? `GPU ${gpu?.name ?? '(unknown)'}` : `CPU (${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown'})`;
+    store.updateRun(runId, { backend: backend.choice, device, startedAt: run.startedAt ? undefined : Date.now() });
     log('info', `backend ${backend.choice} (${tf.getBackend()}), ${backend.kernels}`);
 
     // 2. model and data (from the last checkpoint when resuming)
@@ -94,8 +98,6 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
     const schedule: Schedule = { baseLr: config.optimizer.lr, kind: t.schedule, warmupSteps: warmupStepsFor(totalSteps, t.warmupSteps, t.warmupRatio), totalSteps };
 
     // 4. predicted peak, next to what the monitor will measure
-    const onGpu = backend.choice === 'tensorflow-gpu';
-    const gpu = onGpu ? (await detectGpus()).gpus[0] : undefined;
     // Batches are padded to their longest row, so the longest tokenized example bounds the peak.
     const planInput = planInputFromRunConfig(config, { modelDir: config.model, numLabels: p.labels?.length, backend: backend.choice, gpuBytes: gpu?.memoryTotalBytes ?? null });
     planInput.seqLength = p.train.reduce((m, r) => Math.max(m, r.inputIds.length), 1);
@@ -248,18 +250,19 @@ export async function runTraining(args: TrainerStartArgs, channel: TrainerChanne
       samplesSeen += stepSamples;
       windowSamples += stepSamples;
       const now = Date.now();
+      const epoch = epochAt();
       writer.metrics([
-        { step, epoch: epochAt(), split: 'train', name: 'loss', value: loss, time: now },
-        { step, epoch: epochAt(), split: 'train', name: 'lr', value: lr, time: now },
-        { step, epoch: epochAt(), split: 'train', name: 'grad_norm', value: clipped.norm, time: now },
+        { step, epoch, split: 'train', name: 'loss', value: loss, time: now },
+        { step, epoch, split: 'train', name: 'lr', value: lr, time: now },
+        { step, epoch, split: 'train', name: 'grad_norm', value: clipped.norm, time: now },
         // as a curve too, so charts can put runs with other batch sizes on an epoch axis
-        { step, epoch: epochAt(), split: 'train', name: 'epoch', value: epochAt(), time: now },
+        { step, epoch, split: 'train', name: 'epoch', value: epoch, time: now },
       ]);
-      writer.progress({ step, epoch: epochAt(), totalSteps, durationMs: elapsed() });
+      writer.progress({ step, epoch, totalSteps, durationMs: elapsed() });
       if (now - lastProgress > 250 || step === totalSteps) {
         const sps = windowSamples / Math.max(1e-3, (now - windowStart) / 1000);
         const msPerStep = (now - (segmentStart ?? now)) / Math.max(1, step - (resumeState?.step ?? 0));
-        channel.send({ type: 'progress', progress: { step, totalSteps, epoch: epochAt(), samplesPerSecond: sps, etaMs: (totalSteps - step) * msPerStep } });
+        channel.send({ type: 'progress', progress: { step, totalSteps, epoch, samplesPerSecond: sps, etaMs: (totalSteps - step) * msPerStep } });
         if (now - windowStart > 5000) {
           windowStart = now;
           windowSamples = 0;

@@ -27,7 +27,6 @@ export function register(program: Command): void {
     .option('--allow-host <names...>', 'extra names this machine is reached by (checked against the Host header, against DNS rebinding)')
     .option('--no-build', 'serve dist/renderer as it is, without building the UI when it is missing or out of date');
   addStoreOptions(cmd).action(async (opts: ServeOptions) => {
-    const { readFileSync } = await import('node:fs');
     const { fileURLToPath } = await import('node:url');
     const { UserError } = await import('../errors.ts');
     const { ensureRendererBuilt, RendererBuildError } = await import('../../server/rendererBuild.ts');
@@ -35,9 +34,10 @@ export function register(program: Command): void {
     const { isLoopbackHost, isWildcardHost } = await import('../../server/hostCheck.ts');
     const { generateToken } = await import('../../server/token.ts');
     const { createStudioService } = await import('../../service/createStudioService.ts');
+    const { packageVersion } = await import('../../service/systemInfo.ts');
 
     const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
-    const version = (JSON.parse(readFileSync(`${rootDir}package.json`, 'utf8')) as { version: string }).version;
+    const version = packageVersion();
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
     let staticDir: string;
