@@ -45,27 +45,29 @@ export interface OptimNative {
 type Fn = (...args: unknown[]) => unknown;
 let cached: OptimNative | null | undefined;
 
+const NAMES = ['optimInit', 'optimStep8', 'optimStep32', 'optimQuantize', 'optimTriad', 'optimThreads', 'optimSimd', 'optimSearchCheck'] as const;
+
 export function optimNative(log: (line: string) => void = (l) => console.warn(l)): OptimNative | null {
   if (cached !== undefined) return cached;
   const addon = loadAddon(log);
   if (!addon) return (cached = null);
-  const names = ['optimInit', 'optimStep8', 'optimStep32', 'optimQuantize', 'optimTriad', 'optimThreads', 'optimSimd', 'optimSearchCheck'];
-  const missing = names.filter((n) => typeof addon[n] !== 'function');
+  const missing = NAMES.filter((n) => typeof addon[n] !== 'function');
   if (missing.length) {
     log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript optimizer kernels`);
     return (cached = null);
   }
-  const fn = (n: string) => addon[n] as Fn;
+  // looked up once, not on every step
+  const [init, step8, step32, quantize, triad, threads, simd, searchCheck] = NAMES.map((n) => addon[n] as Fn);
   return (cached = {
-    init: (t) => void fn('optimInit')(t.q1, t.q2, t.table1, t.table2, t.eMin, t.eMax),
-    step8: (rule, B, step, sc, p, g, c1, a1, c2, a2) => void fn('optimStep8')(NATIVE_RULES[rule], B, step, sc, p, g, c1, a1, c2, a2),
-    step32: (rule, step, sc, p, g, s1, s2) => void fn('optimStep32')(NATIVE_RULES[rule], step, sc, p, g, s1, s2),
-    quantize: (x, B, signed, codes, absmax) => void fn('optimQuantize')(x, B, signed, codes, absmax),
-    triad: (elements, repeats) => fn('optimTriad')(elements, repeats) as number,
-    threads: () => fn('optimThreads')() as number,
-    simd: () => fn('optimSimd')() as 'avx512' | 'avx2' | 'scalar',
+    init: (t) => void init(t.q1, t.q2, t.table1, t.table2, t.eMin, t.eMax),
+    step8: (rule, B, step, sc, p, g, c1, a1, c2, a2) => void step8(NATIVE_RULES[rule], B, step, sc, p, g, c1, a1, c2, a2),
+    step32: (rule, step, sc, p, g, s1, s2) => void step32(NATIVE_RULES[rule], step, sc, p, g, s1, s2),
+    quantize: (x, B, signed, codes, absmax) => void quantize(x, B, signed, codes, absmax),
+    triad: (elements, repeats) => triad(elements, repeats) as number,
+    threads: () => threads() as number,
+    simd: () => simd() as 'avx512' | 'avx2' | 'scalar',
     searchCheck: (signed, first, last, stride) => {
-      const [checked, guarded, wrong] = fn('optimSearchCheck')(signed, first, last, stride) as [number, number, number];
+      const [checked, guarded, wrong] = searchCheck(signed, first, last, stride) as [number, number, number];
       return { checked, guarded, wrong };
     },
   });

@@ -84,8 +84,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript kernels`);
     return (cached = null);
   }
-  const fn = (n: (typeof NAMES)[number]) => addon[n] as Fn;
-  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd] = NAMES.map(fn);
+  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd, threads, simd] = NAMES.map((n) => addon[n] as Fn);
   return (cached = {
     gemm: (c) => void gemm(c.a, c.b, c.c, c.batch, c.m, c.n, c.k, c.transA, c.transB, c.strideA, c.strideB, c.bias, c.relu ? 1 : 0, c.accumulate, c.threads),
     binary: (op, a, b, out, g) => void binary(BINARY_OPS[op], a, b, out, g),
@@ -99,8 +98,8 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
     gather: (x, indices, out, outer, dim, inner) => gather(x, indices, out, outer, dim, inner) as number,
     scatterAdd: (x, ids, out, segments, inner) => void scatterAdd(x, ids, out, segments, inner),
-    threads: (set) => fn('kernelsThreads')(...(set === undefined ? [] : [set])) as number,
-    simd: (set) => fn('kernelsSimd')(...(set === undefined ? [] : [set])) as SimdLevel,
+    threads: (set) => threads(...(set === undefined ? [] : [set])) as number,
+    simd: (set) => simd(...(set === undefined ? [] : [set])) as SimdLevel,
   });
 }
 

@@ -29,9 +29,12 @@ export class Algorithm {
     readonly defaults: Hyper,
     /** map of each state; 1-state rules use the signed map even for non-negative accumulators */
     readonly stateMaps: readonly MapName[],
-    /** how the decay is applied, for documentation and error messages */
-    readonly decay: 'decoupled' | 'coupled',
   ) {}
+
+  /** How weight decay is applied: decoupled (scales p) for Adam and Lion, coupled (L2 into g) otherwise. */
+  get decay(): 'decoupled' | 'coupled' {
+    return this.rule === 'adam' || this.rule === 'lion' ? 'decoupled' : 'coupled';
+  }
 
   get numStates(): 1 | 2 {
     return this.stateMaps.length as 1 | 2;
@@ -56,12 +59,12 @@ export class Algorithm {
 
 const base = { eps: 1e-8, weightDecay: 0, gnormScale: 1, beta2: 0 };
 export const ALGORITHMS: Readonly<Record<OptimizerAlgorithm, Algorithm>> = {
-  adam: new Algorithm('adam', 'adam', { ...base, lr: 1e-3, beta1: 0.9, beta2: 0.999 }, ['dynamic-signed', 'dynamic-unsigned'], 'decoupled'),
-  adamw: new Algorithm('adamw', 'adam', { ...base, lr: 1e-3, beta1: 0.9, beta2: 0.999, weightDecay: 1e-2 }, ['dynamic-signed', 'dynamic-unsigned'], 'decoupled'),
-  momentum: new Algorithm('momentum', 'momentum', { ...base, lr: 1e-2, beta1: 0.9 }, ['dynamic-signed'], 'coupled'),
-  lion: new Algorithm('lion', 'lion', { ...base, lr: 1e-4, beta1: 0.9, beta2: 0.99 }, ['dynamic-signed'], 'decoupled'),
-  rmsprop: new Algorithm('rmsprop', 'rmsprop', { ...base, lr: 1e-2, beta1: 0.99 }, ['dynamic-signed'], 'coupled'),
-  adagrad: new Algorithm('adagrad', 'adagrad', { ...base, lr: 1e-2, beta1: 0, eps: 1e-10 }, ['dynamic-signed'], 'coupled'),
+  adam: new Algorithm('adam', 'adam', { ...base, lr: 1e-3, beta1: 0.9, beta2: 0.999 }, ['dynamic-signed', 'dynamic-unsigned']),
+  adamw: new Algorithm('adamw', 'adam', { ...base, lr: 1e-3, beta1: 0.9, beta2: 0.999, weightDecay: 1e-2 }, ['dynamic-signed', 'dynamic-unsigned']),
+  momentum: new Algorithm('momentum', 'momentum', { ...base, lr: 1e-2, beta1: 0.9 }, ['dynamic-signed']),
+  lion: new Algorithm('lion', 'lion', { ...base, lr: 1e-4, beta1: 0.9, beta2: 0.99 }, ['dynamic-signed']),
+  rmsprop: new Algorithm('rmsprop', 'rmsprop', { ...base, lr: 1e-2, beta1: 0.99 }, ['dynamic-signed']),
+  adagrad: new Algorithm('adagrad', 'adagrad', { ...base, lr: 1e-2, beta1: 0, eps: 1e-10 }, ['dynamic-signed']),
 };
 
 /**

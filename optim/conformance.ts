@@ -10,7 +10,7 @@ import { nativeArrayKernel } from './kernel/fusedNative.ts';
 import { referenceArrayKernel } from './kernel/reference.ts';
 import type { ArrayKernel, KernelName, OptimKernel, SlotTensors } from './kernel/types.ts';
 import { SIGNED_DYNAMIC_MAP, UNSIGNED_DYNAMIC_MAP } from './maps.ts';
-import { dequantizeBlockwise, packCodes } from './quantize.ts';
+import { dequantizeBlockwise, packCodes, unpackCodes } from './quantize.ts';
 import type { MapCase, QuantCase, TrajectoryCase, VectorCase } from './vectors.ts';
 
 /** bitsandbytes' test tolerances (spec §1f) for kernels that are not exact. */
@@ -158,7 +158,7 @@ function runTrajectory(file: string, c: TrajectoryCase, kernel: OptimKernel): Co
           compareFloats(t, st.dataSync() as Float32Array, wantState, 'maxState');
           continue;
         }
-        const codes = new Uint8Array((st.dataSync() as Int32Array).buffer, 0, n).slice();
+        const codes = unpackCodes(st.dataSync() as Int32Array, n);
         const absmax = am!.dataSync() as Float32Array;
         compareCodes(t, codes, wantState as Uint8Array);
         compareFloats(t, absmax, wantAbsmax!, null);

@@ -108,7 +108,3 @@ export const MAP_IDENTITIES: Readonly<Record<MapName, MapIdentity>> = {
   'dynamic-signed': identity('dynamic-signed', true, SIGNED_DYNAMIC_MAP),
   'dynamic-unsigned': identity('dynamic-unsigned', false, UNSIGNED_DYNAMIC_MAP),
 };
-
-export function mapByName(name: MapName): Float32Array {
-  return name === 'dynamic-signed' ? SIGNED_DYNAMIC_MAP : UNSIGNED_DYNAMIC_MAP;
-}

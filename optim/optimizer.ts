@@ -7,7 +7,7 @@ import type { BlockSize, OptimizerName, ParamOverride, StateBits } from '../comm
 import { parseOptimizerName } from '../common/optimizers.ts';
 import type { Algorithm, Hyper } from './algorithms.ts';
 import { ALGORITHMS, stepScalars } from './algorithms.ts';
-import { checkBlockSize, numBlocks, packedLength } from './quantize.ts';
+import { checkBlockSize, numBlocks, packCodes, packedLength, unpackCodes } from './quantize.ts';
 import { getKernel, pickKernel } from './kernel/registry.ts';
 import type { KernelName, OptimKernel, SlotTensors } from './kernel/types.ts';
 
@@ -46,9 +46,12 @@ export interface StateSnapshot {
     bits: 8 | 32;
     step: number;
     /** 8-bit: uint8 codes (n) and float32 absmax (ceil(n/B)) per state; 32-bit: float32 (n) per state */
-    arrays: Array<{ role: 'state1' | 'absmax1' | 'state2' | 'absmax2'; data: Uint8Array | Float32Array }>;
+    arrays: Array<{ role: Role; data: Uint8Array | Float32Array }>;
   }>;
 }
+
+type Role = 'state1' | 'absmax1' | 'state2' | 'absmax2';
+const SLOT_KEY = { state1: 's1', absmax1: 'a1', state2: 's2', absmax2: 'a2' } as const;
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -190,8 +193,7 @@ export class BlockwiseOptimizer extends tf.Optimizer {
   }
 
   override dispose(): void {
-    for (const s of this.slots.values()) for (const t of [s.s1, s.a1, s.s2, s.a2]) t?.dispose();
-    this.slots.clear();
+    this.replaceSlots([]);
     super.dispose();
   }
 
@@ -231,8 +233,7 @@ export class BlockwiseOptimizer extends tf.Optimizer {
       for (const role of roles(bits, this.algorithm.numStates)) {
         const t = parts.get(role);
         if (!t) throw new Error(`optimizer weights for "${name}" lack ${role}`);
-        const data = await t.data();
-        arrays.push({ role, data: bits === 8 && role.startsWith('state') ? new Uint8Array(data.buffer, data.byteOffset, variable.size).slice() : new Float32Array(data) });
+        arrays.push({ role, data: savedArray(await t.data(), bits === 8 && role.startsWith('state'), variable.size) });
       }
       const step = parts.get('step');
       fresh.push(this.slotFromArrays(name, variable.shape, bits, step ? (await step.data())[0] : this.iterations, arrays));
@@ -262,8 +263,7 @@ export class BlockwiseOptimizer extends tf.Optimizer {
     for (const s of this.slots.values()) {
       const arrays: StateSnapshot['slots'][number]['arrays'] = [];
       for (const [role, t] of slotTensors(s)) {
-        const data = await t.data();
-        arrays.push({ role, data: s.bits === 8 && role.startsWith('state') ? new Uint8Array(data.buffer, data.byteOffset, s.n).slice() : new Float32Array(data) });
+        arrays.push({ role, data: savedArray(await t.data(), s.bits === 8 && role.startsWith('state'), s.n) });
       }
       slots.push({ name: s.name, shape: [...s.shape], bits: s.bits, step: s.step, arrays });
     }
@@ -304,42 +304,38 @@ export class BlockwiseOptimizer extends tf.Optimizer {
   private slotFromArrays(name: string, shape: number[], bits: 8 | 32, step: number, arrays: StateSnapshot['slots'][number]['arrays']): Slot {
     const n = shape.reduce((a, b) => a * b, 1);
     const nb = numBlocks(n, this.blockSize);
-    const get = (role: string) => arrays.find((a) => a.role === role);
     const slot: Partial<Slot> = { name, shape: [...shape], bits, n, step };
     for (const role of roles(bits, this.algorithm.numStates)) {
-      const a = get(role);
+      const a = arrays.find((x) => x.role === role);
       if (!a) throw new Error(`state of "${name}" lacks ${role}`);
-      const isCodes = bits === 8 && role.startsWith('state');
       const want = role.startsWith('absmax') ? nb : n;
       if (a.data.length !== want) {
         const hint = role.startsWith('absmax') ? ' (it was made with another block size)' : '';
         throw new Error(`state of "${name}": ${role} has ${a.data.length} values, expected ${want}${hint}`);
       }
-      const key = (role === 'state1' ? 's1' : role === 'absmax1' ? 'a1' : role === 'state2' ? 's2' : 'a2') as 's1' | 'a1' | 's2' | 'a2';
-      if (isCodes) {
-        const packed = new Int32Array(packedLength(n));
-        new Uint8Array(packed.buffer, 0, n).set(a.data as Uint8Array);
-        slot[key] = tf.keep(tf.tensor1d(packed, 'int32'));
-      } else {
-        slot[key] = tf.keep(tf.tensor1d(new Float32Array(a.data), 'float32'));
-      }
+      const isCodes = bits === 8 && role.startsWith('state');
+      slot[SLOT_KEY[role]] = tf.keep(isCodes ? tf.tensor1d(packCodes(a.data as Uint8Array), 'int32') : tf.tensor1d(new Float32Array(a.data), 'float32'));
     }
     return slot as Slot;
   }
 
   private replaceSlots(fresh: Slot[]): void {
-    for (const s of this.slots.values()) for (const t of [s.s1, s.a1, s.s2, s.a2]) t?.dispose();
+    for (const s of this.slots.values()) for (const [, t] of slotTensors(s)) t.dispose();
     this.slots.clear();
     for (const s of fresh) this.slots.set(s.name, s);
   }
 }
 
-function roles(bits: 8 | 32, numStates: 1 | 2): Array<'state1' | 'absmax1' | 'state2' | 'absmax2'> {
+function roles(bits: 8 | 32, numStates: 1 | 2): Role[] {
   if (bits === 32) return numStates === 2 ? ['state1', 'state2'] : ['state1'];
   return numStates === 2 ? ['state1', 'absmax1', 'state2', 'absmax2'] : ['state1', 'absmax1'];
 }
 
-type Role = 'state1' | 'absmax1' | 'state2' | 'absmax2';
+/** A state tensor's values as saved (a copy): the n one-byte codes of packed 8-bit state, else float32. */
+function savedArray(data: Float32Array | Int32Array | Uint8Array, isCodes: boolean, n: number): Uint8Array | Float32Array {
+  return isCodes ? unpackCodes(data as Int32Array, n) : new Float32Array(data);
+}
+
 function slotTensors(s: Slot): Array<[Role, tf.Tensor]> {
   const out: Array<[Role, tf.Tensor]> = [['state1', s.s1]];
   if (s.a1) out.push(['absmax1', s.a1]);
@@ -350,7 +346,7 @@ function slotTensors(s: Slot): Array<[Role, tf.Tensor]> {
 
 function slotBytes(s: Slot): number {
   let b = 0;
-  for (const t of [s.s1, s.a1, s.s2, s.a2]) if (t) b += t.size * 4;
+  for (const [, t] of slotTensors(s)) b += t.size * 4;
   return b;
 }
 

@@ -4,6 +4,7 @@
 // over the whole file. Encoding is deterministic, so save -> load -> save gives the same bytes.
 import { z } from 'zod';
 import { OPTIMIZER_NAMES, parseOptimizerName } from '../common/optimizers.ts';
+import type { OptimizerName } from '../common/optimizers.ts';
 import { ALGORITHMS } from './algorithms.ts';
 import { crc32, crcHex } from './crc32.ts';
 import { MAP_IDENTITIES } from './maps.ts';
@@ -60,8 +61,8 @@ const align8 = (x: number) => (x + 7) & ~7;
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const bytesOf = (a: Uint8Array | Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-function mapsFor(optimizer: string): StateHeader['maps'] {
-  const algo = ALGORITHMS[parseOptimizerName(optimizer as (typeof OPTIMIZER_NAMES)[number]).algorithm];
+function mapsFor(optimizer: OptimizerName): StateHeader['maps'] {
+  const algo = ALGORITHMS[parseOptimizerName(optimizer).algorithm];
   const ids = algo.stateMaps.map((m) => MAP_IDENTITIES[m]);
   return ids.length === 2 ? { state1: ids[0], state2: ids[1] } : { state1: ids[0] };
 }

@@ -43,7 +43,7 @@ export function composedQuantize(x: Float32Array, B: number, signed: boolean): {
 const tidyOut = <T>(f: () => T): T => tf.tidy(f as () => tf.TensorContainer) as T;
 
 /** One chunk of a flat view: the whole tensor is shared, not copied. */
-function sliceOf(flat: tf.Tensor, r: ChunkRange, n: number, scale = 1): tf.Tensor {
+function sliceOf(flat: tf.Tensor, r: ChunkRange, scale = 1): tf.Tensor {
   const start = r.start / scale;
   const size = Math.ceil(r.length / scale);
   return start === 0 && size >= flat.shape[0] ? tf.reshape(flat, [-1]) : tf.slice(flat, start, size);
@@ -69,28 +69,27 @@ function replaceParam(param: tf.Variable, flat: tf.Tensor): void {
 }
 
 /** A whole block-padded [nb, B] chunk of a flat float tensor. */
-function blocksOf(flat: tf.Tensor, r: ChunkRange, nb: number, B: number, n: number): tf.Tensor {
-  const part = sliceOf(flat, r, n);
+function blocksOf(flat: tf.Tensor, r: ChunkRange, nb: number, B: number): tf.Tensor {
+  const part = sliceOf(flat, r);
   const padded = nb * B > r.length ? consume(tf.pad(part, [[0, nb * B - r.length]], 0), part) : part;
   return reshapeOwned(padded, [nb, B]);
 }
 
 function apply8(param: tf.Variable, grad: tf.Tensor, slot: SlotTensors, sc: StepScalars, B: number, chunkElements: number): void {
-  const n = slot.n;
   const maps = mapTensors();
-  const ranges = chunkRanges(n, chunkLength(chunkElements, B));
+  const ranges = chunkRanges(slot.n, chunkLength(chunkElements, B));
   const outs: Chunk8Out[] = [];
   for (const r of ranges) {
     outs.push(tidyOut(() => {
       const nb = Math.ceil(r.length / B);
       const two = sc.rule === 'adam';
       return step8Chunk(maps, {
-        g: blocksOf(tf.reshape(grad, [-1]), r, nb, B, n),
-        p: () => blocksOf(tf.reshape(param, [-1]), r, nb, B, n),
-        s1: sliceOf(slot.s1, r, n, 4),
-        a1: sliceOf(slot.a1!, r, n, B),
-        s2: two ? sliceOf(slot.s2!, r, n, 4) : undefined,
-        a2: two ? sliceOf(slot.a2!, r, n, B) : undefined,
+        g: blocksOf(tf.reshape(grad, [-1]), r, nb, B),
+        p: () => blocksOf(tf.reshape(param, [-1]), r, nb, B),
+        s1: sliceOf(slot.s1, r, 4),
+        a1: sliceOf(slot.a1!, r, B),
+        s2: two ? sliceOf(slot.s2!, r, 4) : undefined,
+        a2: two ? sliceOf(slot.a2!, r, B) : undefined,
         length: r.length,
         nb,
       }, sc, B);
@@ -105,11 +104,10 @@ function apply8(param: tf.Variable, grad: tf.Tensor, slot: SlotTensors, sc: Step
 }
 
 function apply32(param: tf.Variable, grad: tf.Tensor, slot: SlotTensors, sc: StepScalars, chunkElements: number): void {
-  const n = slot.n;
-  const ranges = chunkRanges(n, chunkLength(chunkElements, 4));
+  const ranges = chunkRanges(slot.n, chunkLength(chunkElements, 4));
   step32(sc, {
     param, grad, slot,
-    chunked: (piece) => assemble(ranges.map((r) => tf.tidy(() => piece((t) => sliceOf(tf.reshape(t, [-1]), r, n))))),
+    chunked: (piece) => assemble(ranges.map((r) => tf.tidy(() => piece((t) => sliceOf(tf.reshape(t, [-1]), r))))),
     setState: (key, t) => replaceState(slot, key, t),
     setParam: (t) => replaceParam(param, t),
   });

@@ -67,6 +67,12 @@ export function consume<T extends tf.Tensor>(out: T, ...inputs: tf.Tensor[]): T 
   return out;
 }
 
+/** x·a + b, freeing x, x·a and b (the EMA update of every rule). */
+export function axpb(x: tf.Tensor, a: number, b: tf.Tensor): tf.Tensor {
+  const ax = consume(tf.mul(x, f32(a)), x);
+  return consume(tf.add(ax, b), ax, b);
+}
+
 /** int32 [w] of packed bytes -> int32 [4w] codes 0..255 (little-endian), by floor division and floor modulo. */
 export function unpackWords(packed: tf.Tensor): tf.Tensor1D {
   const w = tf.reshape(packed, [-1, 1]);

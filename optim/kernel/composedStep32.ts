@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepScalars } from '../algorithms.ts';
 import type { SlotTensors } from './types.ts';
-import { consume, f32, npSign } from './composedOps.ts';
+import { axpb, consume, f32, npSign } from './composedOps.ts';
 
 /** Slices one chunk of a tensor the size of the parameter (flat). */
 export type ChunkOf = (t: tf.Tensor) => tf.Tensor;
@@ -21,12 +21,6 @@ export interface Step32Io {
   setState(key: 's1' | 's2', t: tf.Tensor): void;
   /** assigns the parameter (the old value is freed) */
   setParam(t: tf.Tensor): void;
-}
-
-/** x·a + b, freeing x (a chunk view), x·a and b. */
-function axpb(x: tf.Tensor, a: number, b: tf.Tensor): tf.Tensor {
-  const ax = consume(tf.mul(x, f32(a)), x);
-  return consume(tf.add(ax, b), ax, b);
 }
 
 /** a·t, freeing t. */

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepScalars } from '../algorithms.ts';
 import type { MapTensors } from './composedOps.ts';
-import { blockAbsMax, dequantize, f32, npSign, packWords, requantSigned, requantUnsigned, reshapeOwned, consume } from './composedOps.ts';
+import { axpb, blockAbsMax, dequantize, f32, npSign, packWords, requantSigned, requantUnsigned, reshapeOwned, consume } from './composedOps.ts';
 
 export interface Chunk8In {
   /** gradient, [nb, B], the last block padded with 0; freed here */
@@ -46,12 +46,6 @@ function validFlat(t: tf.Tensor, length: number): tf.Tensor1D {
   return flat.shape[0] === length ? flat : consume(tf.slice(flat, 0, length), flat);
 }
 
-/** x·a + b, freeing x, x·a and b. */
-function axpby(a: number, x: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const ax = consume(tf.mul(x, f32(a)), x);
-  return consume(tf.add(ax, b), ax, b);
-}
-
 function adamChunk(q: { signed: MapTensors; unsigned: MapTensors }, c: Chunk8In, sc: StepScalars, B: number): Chunk8Out {
   const { g: G, nb, length } = c;
   const finite = tf.isFinite(G);
@@ -60,10 +54,10 @@ function adamChunk(q: { signed: MapTensors; unsigned: MapTensors }, c: Chunk8In,
   const zero = f32(0);
   const scaled2 = tf.mul(f32(sc.oneMinusBeta2), gv);
   const sq = consume(tf.mul(scaled2, gv), scaled2);
-  let v = axpby(sc.beta2, dequantize(q.unsigned, c.s2!, c.a2!, length, nb, B, 0), sq);
+  let v = axpb(dequantize(q.unsigned, c.s2!, c.a2!, length, nb, B, 0), sc.beta2, sq);
   v = consume(tf.where(finite, v, zero), v);
   const scaled1 = consume(tf.mul(f32(sc.oneMinusBeta1), gv), gv, G);
-  let m = axpby(sc.beta1, dequantize(q.signed, c.s1, c.a1, length, nb, B, 128), scaled1);
+  let m = axpb(dequantize(q.signed, c.s1, c.a1, length, nb, B, 128), sc.beta1, scaled1);
   m = consume(tf.where(finite, m, zero), m);
   const new1 = blockAbsMax(m);
   const new2 = blockAbsMax(v);
@@ -95,19 +89,19 @@ function oneStateChunk(q: { signed: MapTensors }, c: Chunk8In, sc: StepScalars, 
   let next: tf.Tensor;
   let step: tf.Tensor; // what p loses
   if (sc.rule === 'momentum') {
-    next = sc.step === 1 ? gv : axpby(sc.beta1, st, gv);
+    next = sc.step === 1 ? gv : axpb(st, sc.beta1, gv);
     step = tf.mul(f32(sc.lr), next);
   } else if (sc.rule === 'lion') {
-    const inner = axpby(sc.beta1, tf.clone(st), tf.mul(f32(sc.oneMinusBeta1), gv));
+    const inner = axpb(tf.clone(st), sc.beta1, tf.mul(f32(sc.oneMinusBeta1), gv));
     const scaled = tf.mul(f32(sc.oneMinusBeta2), gv);
     if (gv !== G) gv.dispose();
-    next = axpby(sc.beta2, st, scaled);
+    next = axpb(st, sc.beta2, scaled);
     const sign = consume(npSign(inner), inner);
     step = consume(tf.mul(f32(sc.lr), sign), sign);
   } else {
     const sq = tf.mul(gv, gv);
     if (gv !== G) gv.dispose(); // the update's numerator is the raw gradient
-    next = sc.rule === 'rmsprop' ? axpby(sc.beta1, st, consume(tf.mul(f32(sc.oneMinusBeta1), sq), sq)) : consume(tf.add(st, sq), st, sq);
+    next = sc.rule === 'rmsprop' ? axpb(st, sc.beta1, consume(tf.mul(f32(sc.oneMinusBeta1), sq), sq)) : consume(tf.add(st, sq), st, sq);
     const root = tf.sqrt(next);
     const denom = consume(tf.add(root, f32(sc.eps)), root);
     const ratio = consume(tf.div(G, denom), denom); // the raw gradient as numerator (spec §1c)
