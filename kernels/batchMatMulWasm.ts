@@ -11,13 +11,9 @@
 //   swap:   C = (op(B)^T · op(A)^T)^T              (the transposes land on the smaller operands and C)
 // Batched products (attention) go to the stock loop unchanged: it handles flags itself, caches nothing.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { BatchMatMul } from '@tensorflow/tfjs-core';
+import { BatchMatMul, util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { transposeLastTwo } from './transpose.ts';
-
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 /** A float32 copy of `t` with its last two axes swapped. */
 function transposed(backend: BackendWasm, t: TensorInfo): TensorInfo {
@@ -27,7 +23,7 @@ function transposed(backend: BackendWasm, t: TensorInfo): TensorInfo {
   const out = backend.makeOutput([...t.shape.slice(0, -2), cols, rows], 'float32');
   // Views are taken after the allocation, which may grow (and move) the heap.
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
-  transposeLastTwo(backend.typedArrayFromHeap(t) as Float32Array, dst, size(t.shape.slice(0, -2)), rows, cols);
+  transposeLastTwo(backend.typedArrayFromHeap(t) as Float32Array, dst, util.sizeFromShape(t.shape.slice(0, -2)), rows, cols);
   return out;
 }
 
@@ -47,9 +43,9 @@ const PACK = 1;
 const LARGE = 1 << 26;
 
 export function chooseMatMulPlan(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): MatMulPlan {
-  if (size(aShape.slice(0, -2)) !== 1 || size(bShape.slice(0, -2)) !== 1) return 'stock';
-  const sa = size(aShape);
-  const sb = size(bShape);
+  if (util.sizeFromShape(aShape.slice(0, -2)) !== 1 || util.sizeFromShape(bShape.slice(0, -2)) !== 1) return 'stock';
+  const sa = util.sizeFromShape(aShape);
+  const sb = util.sizeFromShape(bShape);
   const m = transposeA ? aShape[aShape.length - 1] : aShape[aShape.length - 2];
   const n = transposeB ? bShape[bShape.length - 2] : bShape[bShape.length - 1];
   const sc = m * n;

@@ -23,7 +23,6 @@ export class CpuBufferPool {
   private epoch = 0;
   private on = false;
   hits = 0;
-  misses = 0;
 
   get enabled(): boolean {
     return this.on;
@@ -46,7 +45,6 @@ export class CpuBufferPool {
       this.hits++;
       return reused;
     }
-    this.misses++;
     const a = new Float32Array(length);
     this.ours.set(a, this.epoch);
     return a;

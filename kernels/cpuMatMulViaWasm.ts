@@ -5,7 +5,7 @@
 // Small products stay on the JS kernel, where the copies would cost more than they save.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { BatchMatMul } from '@tensorflow/tfjs-core';
+import { BatchMatMul, util } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -19,7 +19,7 @@ function wasmBackend(): BackendWasm | null {
 
 function macs(a: TensorInfo, b: TensorInfo, transposeA: boolean): number {
   const k = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
-  const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+  const size = util.sizeFromShape;
   return (size(a.shape) / k) * (size(b.shape) / k) * k / Math.min(size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2)));
 }
 

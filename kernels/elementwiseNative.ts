@@ -89,7 +89,7 @@ const transpose: Run = (native, { inputs, backend, attrs }) => {
   return out;
 };
 
-function kernel(kernelName: string, run: Run, native: TensorKernelsNative, stock: KernelConfig): KernelConfig {
+export function nativeKernelConfig(kernelName: string, run: Run, native: TensorKernelsNative, stock: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => run(native, args) ?? stock.kernelFunc(args);
   return { kernelName, backendName: stock.backendName, kernelFunc };
 }
@@ -103,8 +103,4 @@ export function elementwiseNativeKernels(): [string, Run][] {
     [Softmax, softmax],
     [Transpose, transpose],
   ];
-}
-
-export function nativeKernelConfig(kernelName: string, run: Run, native: TensorKernelsNative, stock: KernelConfig): KernelConfig {
-  return kernel(kernelName, run, native, stock);
 }

@@ -2,6 +2,7 @@
 // reduction / softmax / transpose kernels, gather and scatter-add, and the models' fused ops
 // (common/fusedKernels.ts). Left out with setupBackend(name, { fastKernels: false }) or
 // OCTET_FAST_KERNELS=0.
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { BatchMatMul, GatherV2, UnsortedSegmentSum, _FusedMatMul } from '@tensorflow/tfjs-core';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { elementwiseNativeKernels, nativeKernelConfig } from './elementwiseNative.ts';
@@ -12,24 +13,20 @@ import { batchMatMulNative, fusedMatMulNative } from './matMulNative.ts';
 import type { KernelProvider } from './provider.ts';
 
 export function fastKernelProviders(native: TensorKernelsNative | null): KernelProvider[] {
-  const list: KernelProvider[] = [];
-  for (const backend of ['cpu', 'wasm'] as const) {
-    if (!native) continue;
-    list.push(
-      { id: `matmul-${backend}-native`, backend, kernelName: BatchMatMul, when: () => true, make: (stock) => (stock ? batchMatMulNative(native, stock) : null) },
-      { id: `fused-matmul-${backend}-native`, backend, kernelName: _FusedMatMul, when: () => true, make: (stock) => (stock ? fusedMatMulNative(native, stock) : null) },
-    );
+  if (!native) return [];
+  return (['cpu', 'wasm'] as const).flatMap((backend): KernelProvider[] => {
+    const provider = (name: string, kernelName: string, make: KernelProvider['make']): KernelProvider => ({ id: `${name}-${backend}-native`, backend, kernelName, make });
+    // These fall back to the stock kernel: none without one.
+    const wrapping = (name: string, kernelName: string, wrap: (stock: KernelConfig) => KernelConfig) =>
+      provider(name, kernelName, (stock) => (stock ? wrap(stock) : null));
     const scatterFallback = backend === 'cpu' ? unsortedSegmentSumCpu : unsortedSegmentSumWasm;
-    list.push(
-      { id: `gather-${backend}-native`, backend, kernelName: GatherV2, when: () => true, make: (stock) => (stock ? gatherNative(native, stock) : null) },
-      { id: `uss-${backend}-native`, backend, kernelName: UnsortedSegmentSum, when: () => true, make: () => unsortedSegmentSumNative(native, scatterFallback) },
-    );
-    for (const [kernelName, run] of elementwiseNativeKernels()) {
-      list.push({ id: `${kernelName}-${backend}-native`, backend, kernelName, when: () => true, make: (stock) => (stock ? nativeKernelConfig(kernelName, run, native, stock) : null) });
-    }
-    for (const config of fusedOpsNativeKernels(native, backend)) {
-      list.push({ id: `${config.kernelName}-${backend}-native`, backend, kernelName: config.kernelName, when: () => true, make: () => config });
-    }
-  }
-  return list;
+    return [
+      wrapping('matmul', BatchMatMul, (stock) => batchMatMulNative(native, stock)),
+      wrapping('fused-matmul', _FusedMatMul, (stock) => fusedMatMulNative(native, stock)),
+      wrapping('gather', GatherV2, (stock) => gatherNative(native, stock)),
+      provider('uss', UnsortedSegmentSum, () => unsortedSegmentSumNative(native, scatterFallback)),
+      ...elementwiseNativeKernels().map(([kernelName, run]) => wrapping(kernelName, kernelName, (stock) => nativeKernelConfig(kernelName, run, native, stock))),
+      ...fusedOpsNativeKernels(native, backend).map((config) => provider(config.kernelName, config.kernelName, () => config)),
+    ];
+  });
 }

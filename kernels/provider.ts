@@ -23,7 +23,8 @@ export interface KernelProvider {
   kernelName: string;
   /** Registered even without base kernels (see KernelSetOptions.base). */
   required?: boolean;
-  when(o: KernelSetOptions): boolean;
+  /** Whether it applies under these options; absent: always. */
+  when?(o: KernelSetOptions): boolean;
   /** Our kernel, given the stock one; null: not available (e.g. nothing to wrap). */
   make(stock: KernelConfig | undefined): KernelConfig | null;
 }

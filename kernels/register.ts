@@ -21,10 +21,10 @@ import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegment
 export type { KernelSetOptions } from './provider.ts';
 
 const BASE: KernelProvider[] = [
-  { id: 'uss-cpu', backend: 'cpu', kernelName: UnsortedSegmentSum, required: true, when: () => true, make: () => unsortedSegmentSumCpu },
-  { id: 'uss-wasm', backend: 'wasm', kernelName: UnsortedSegmentSum, required: true, when: () => true, make: () => unsortedSegmentSumWasm },
-  { id: 'identity-wasm', backend: 'wasm', kernelName: Identity, when: () => true, make: () => identityWasm },
-  { id: 'matmul-wasm-xnnpack', backend: 'wasm', kernelName: BatchMatMul, when: () => true, make: (stock) => (stock ? batchMatMulWasmConfig(stock) : null) },
+  { id: 'uss-cpu', backend: 'cpu', kernelName: UnsortedSegmentSum, required: true, make: () => unsortedSegmentSumCpu },
+  { id: 'uss-wasm', backend: 'wasm', kernelName: UnsortedSegmentSum, required: true, make: () => unsortedSegmentSumWasm },
+  { id: 'identity-wasm', backend: 'wasm', kernelName: Identity, make: () => identityWasm },
+  { id: 'matmul-wasm-xnnpack', backend: 'wasm', kernelName: BatchMatMul, make: (stock) => (stock ? batchMatMulWasmConfig(stock) : null) },
   {
     id: 'matmul-cpu-via-wasm', backend: 'cpu', kernelName: BatchMatMul, when: (o) => o.wasmMatMul && wasmBackendReady(),
     make: (stock) => (stock ? cpuMatMulViaWasmConfig(stock) : null),
@@ -39,7 +39,7 @@ const BASE: KernelProvider[] = [
 function providers(backendName: string, o: KernelSetOptions): KernelProvider[] {
   const native = o.native ? tensorKernelsNative() : null;
   const fast = o.fast ? fastKernelProviders(native) : [];
-  return [...fast, ...BASE].filter((p) => p.backend === backendName && (o.base || p.required) && p.when(o));
+  return [...fast, ...BASE].filter((p) => p.backend === backendName && (o.base || p.required) && (p.when?.(o) ?? true));
 }
 
 const stockKernels = new Map<string, KernelConfig | undefined>();
@@ -54,6 +54,11 @@ export function defaultKernelOptions(): KernelSetOptions {
 function setKernel(kernelName: string, backendName: string, config: KernelConfig | undefined): void {
   if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
   if (config) tf.registerKernel(config);
+}
+
+function setCpuPoolEnabled(on: boolean): void {
+  const cpu = (tf.engine() as unknown as { registry: Record<string, object> }).registry.cpu;
+  if (cpu) cpuBufferPool(cpu as never).setEnabled(on);
 }
 
 /** Returns the kernel names now served by our implementations on `backendName`. */
@@ -90,10 +95,7 @@ export function registerOctetKernels(backendName: string, opts: Partial<KernelSe
     }
   }
   // The cpu buffer pool serves the fast kernels only while the slicing kernels are watched.
-  if (backendName === 'cpu') {
-    const cpu = (tf.engine() as unknown as { registry: Record<string, object> }).registry.cpu;
-    if (cpu) cpuBufferPool(cpu as never).setEnabled(o.fast && o.base && served.includes('Slice'));
-  }
+  if (backendName === 'cpu') setCpuPoolEnabled(o.fast && o.base && served.includes('Slice'));
   return served.sort();
 }
 
@@ -106,10 +108,7 @@ export function unregisterOctetKernels(backendName: string): void {
     registered.delete(k);
   }
   lastOptions.delete(backendName);
-  if (backendName === 'cpu') {
-    const cpu = (tf.engine() as unknown as { registry: Record<string, object> }).registry.cpu;
-    if (cpu) cpuBufferPool(cpu as never).setEnabled(false);
-  }
+  if (backendName === 'cpu') setCpuPoolEnabled(false);
 }
 
 /** Which provider serves each kernel on `backendName` now (for tests and the benchmark's notes). */
@@ -117,10 +116,4 @@ export function octetKernelProviders(backendName: string): Record<string, string
   const out: Record<string, string> = {};
   for (const [k, v] of registered) if (k.startsWith(`${backendName}/`)) out[k.slice(backendName.length + 1)] = v.providerId;
   return out;
-}
-
-/** The stock kernel of a name (as registered before ours), for kernels that fall back to it. */
-export function stockKernel(kernelName: string, backendName: string): KernelConfig | undefined {
-  const k = key(kernelName, backendName);
-  return stockKernels.has(k) ? stockKernels.get(k) : tf.getKernel(kernelName, backendName);
 }

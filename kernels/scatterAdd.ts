@@ -1,4 +1,6 @@
 // Scatter-add shared by the UnsortedSegmentSum kernels: out[ids[i], :] += x[i, :], one pass over x.
+import { util } from '@tensorflow/tfjs-core';
+
 export type NumericArray = Float32Array | Int32Array;
 
 /** Ids outside [0, numSegments) are dropped (TensorFlow drops negative ids). `out` must start zeroed. */
@@ -13,12 +15,11 @@ export function scatterAdd(x: NumericArray, ids: ArrayLike<number>, numSegments:
 }
 
 /** Output shape and inner size of UnsortedSegmentSum(x, segmentIds, numSegments). */
-export function segmentSumGeometry(xShape: number[], idsShape: number[], numSegments: number): { outShape: number[]; inner: number; rows: number } {
-  const rows = idsShape.reduce((a, b) => a * b, 1);
+export function segmentSumGeometry(xShape: number[], idsShape: number[], numSegments: number): { outShape: number[]; inner: number } {
   const prefix = xShape.slice(0, idsShape.length);
   if (prefix.length !== idsShape.length || prefix.some((d, i) => d !== idsShape[i])) {
     throw new Error(`UnsortedSegmentSum: segmentIds shape [${idsShape}] must be a prefix of x shape [${xShape}]`);
   }
   const innerShape = xShape.slice(idsShape.length);
-  return { outShape: [numSegments, ...innerShape], inner: innerShape.reduce((a, b) => a * b, 1), rows };
+  return { outShape: [numSegments, ...innerShape], inner: util.sizeFromShape(innerShape) };
 }

@@ -12,11 +12,10 @@ export interface TensorIo {
   make(shape: number[], dtype?: 'float32' | 'int32'): TensorInfo;
   /** Live float32 view of a float32 tensor's buffer (a copy for cpu's Uint8Array-backed casts of bool); null for other dtypes. */
   f32(t: TensorInfo): Float32Array | null;
+  /** Live int32 view of an int32 tensor's buffer (a copy for cpu's Uint8Array-backed casts of bool); null for other dtypes. */
   i32(t: TensorInfo): Int32Array | null;
   /** Frees a temporary made with make(). */
   dispose(t: TensorInfo): void;
-  /** A tensor sharing `t`'s buffer with another shape (a reshape). */
-  alias(t: TensorInfo, shape: number[]): TensorInfo;
 }
 
 function cpuIo(cpu: MathBackendCPU): TensorIo {
@@ -35,13 +34,12 @@ function cpuIo(cpu: MathBackendCPU): TensorIo {
     },
     i32: (t) => {
       const v = values(t);
-      return t.dtype === 'int32' && v instanceof Int32Array ? v : null;
+      if (t.dtype !== 'int32') return null;
+      if (v instanceof Int32Array) return v;
+      // A bool tensor cast to int32 keeps its Uint8Array too.
+      return v instanceof Uint8Array ? Int32Array.from(v) : null;
     },
     dispose: (t) => void cpu.disposeData(t.dataId),
-    alias: (t, shape) => {
-      cpu.incRef(t.dataId);
-      return { dataId: t.dataId, shape, dtype: t.dtype };
-    },
   };
 }
 
@@ -51,10 +49,6 @@ function wasmIo(wasm: BackendWasm): TensorIo {
     f32: (t) => (t.dtype === 'float32' ? (wasm.typedArrayFromHeap(t) as Float32Array) : null),
     i32: (t) => (t.dtype === 'int32' ? (wasm.typedArrayFromHeap(t) as Int32Array) : null),
     dispose: (t) => void wasm.disposeData(t.dataId),
-    alias: (t, shape) => {
-      wasm.incRef(t.dataId);
-      return { dataId: t.dataId, shape, dtype: t.dtype };
-    },
   };
 }
 

@@ -1,47 +1,28 @@
 // UnsortedSegmentSum as one scatter-add pass, for `wasm` (which has no such kernel, so the gradient of
 // every embedding lookup fails there) and `cpu` (whose stock kernel makes one full pass per segment).
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { UnsortedSegmentSum, util } from '@tensorflow/tfjs-core';
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { scatterAdd, segmentSumGeometry, type NumericArray } from './scatterAdd.ts';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { UnsortedSegmentSum } from '@tensorflow/tfjs-core';
+import { scatterAdd, segmentSumGeometry } from './scatterAdd.ts';
+import { tensorIo } from './tensorIo.ts';
 
-interface Args {
-  inputs: { x: TensorInfo; segmentIds: TensorInfo };
-  attrs: NamedAttrMap;
-}
-
-function check(x: TensorInfo, ids: TensorInfo): void {
+const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
+  const { numSegments } = attrs as { numSegments: number };
   if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`UnsortedSegmentSum: dtype ${x.dtype} is not supported`);
-  if (ids.dtype !== 'int32') throw new Error('UnsortedSegmentSum: segmentIds must be int32');
-}
-
-const cpuKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, segmentIds } = (inputs as unknown as Args['inputs']);
-  const numSegments = (attrs as { numSegments: number }).numSegments;
-  check(x, segmentIds);
-  const cpu = backend as MathBackendCPU;
+  if (segmentIds.dtype !== 'int32') throw new Error('UnsortedSegmentSum: segmentIds must be int32');
   const { outShape, inner } = segmentSumGeometry(x.shape, segmentIds.shape, numSegments);
-  const out = util.getTypedArrayFromDType(x.dtype as 'float32' | 'int32', util.sizeFromShape(outShape)) as NumericArray;
-  const xVals = cpu.data.get(x.dataId).values as NumericArray;
-  const ids = cpu.data.get(segmentIds.dataId).values as Int32Array;
-  scatterAdd(xVals, ids, numSegments, inner, out);
-  return cpu.makeTensorInfo(outShape, x.dtype, out);
-};
-
-const wasmKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, segmentIds } = (inputs as unknown as Args['inputs']);
-  const numSegments = (attrs as { numSegments: number }).numSegments;
-  check(x, segmentIds);
-  const wasm = backend as BackendWasm;
-  const { outShape, inner } = segmentSumGeometry(x.shape, segmentIds.shape, numSegments);
-  const out = wasm.makeOutput(outShape, x.dtype);
-  // Views are taken after the allocation: allocating may grow (and move) the heap.
-  const outVals = wasm.typedArrayFromHeap(out) as NumericArray;
-  outVals.fill(0);
-  scatterAdd(wasm.typedArrayFromHeap(x) as NumericArray, wasm.typedArrayFromHeap(segmentIds) as Int32Array, numSegments, inner, outVals);
+  const io = tensorIo(backend);
+  const out = io.make(outShape, x.dtype);
+  const view = (t: TensorInfo) => (t.dtype === 'float32' ? io.f32(t) : io.i32(t));
+  const [xv, iv, ov] = [view(x), io.i32(segmentIds), view(out)];
+  if (!xv || !iv || !ov) {
+    io.dispose(out);
+    throw new Error('UnsortedSegmentSum: unsupported tensor storage');
+  }
+  ov.fill(0); // made outputs are uninitialized (wasm) or pooled (cpu)
+  scatterAdd(xv, iv, numSegments, inner, ov);
   return out;
 };
 
-export const unsortedSegmentSumCpu: KernelConfig = { kernelName: UnsortedSegmentSum, backendName: 'cpu', kernelFunc: cpuKernel };
-export const unsortedSegmentSumWasm: KernelConfig = { kernelName: UnsortedSegmentSum, backendName: 'wasm', kernelFunc: wasmKernel };
+export const unsortedSegmentSumCpu: KernelConfig = { kernelName: UnsortedSegmentSum, backendName: 'cpu', kernelFunc };
+export const unsortedSegmentSumWasm: KernelConfig = { kernelName: UnsortedSegmentSum, backendName: 'wasm', kernelFunc };
