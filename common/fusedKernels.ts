@@ -14,6 +14,10 @@ export const FUSED_KERNELS = {
   normGrad: 'OctetNormGrad',
   /** inputs { x } → [y, multiplier] as tf.dropout(x, rate, undefined, seed); attrs DropoutAttrs */
   dropout: 'OctetDropout',
+  /** inputs { q, k, v, bias? } ([B, H, L, D]; bias broadcasts to [B, H, Lq, Lk]) → [out, probs, multiplier (rate > 0)]; attrs AttentionAttrs */
+  attention: 'OctetAttention',
+  /** inputs { dy, q, k, v, probs, multiplier? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
+  attentionGrad: 'OctetAttentionGrad',
 } as const;
 
 export interface GeluAttrs {
@@ -31,4 +35,16 @@ export interface DropoutAttrs {
   rate: number;
   /** The seed tf.dropout would get (its random stream is seedrandom's Alea of String(seed)). */
   seed: number;
+}
+
+/** softmax(q·kᵀ·scale + bias) → dropout(rate, seed) → ·v, as models/layers/attention.ts composes it. */
+export interface AttentionAttrs {
+  /** null: unscaled (T5). */
+  scale: number | null;
+  /** 0: no dropout (eval mode). */
+  rate: number;
+  /** The seed the composed dropout would get (DropoutAttrs). */
+  seed: number;
+  /** The bias' shape (null: no bias), for its gradient. */
+  biasShape: number[] | null;
 }

@@ -6,6 +6,7 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { BatchMatMul, GatherV2, UnsortedSegmentSum, _FusedMatMul } from '@tensorflow/tfjs-core';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { elementwiseNativeKernels, nativeKernelConfig } from './elementwiseNative.ts';
+import { attentionNativeKernels } from './attentionNative.ts';
 import { fusedOpsNativeKernels } from './fusedOpsNative.ts';
 import { gatherNative, unsortedSegmentSumNative } from './gatherNative.ts';
 import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
@@ -26,7 +27,7 @@ export function fastKernelProviders(native: TensorKernelsNative | null): KernelP
       wrapping('gather', GatherV2, (stock) => gatherNative(native, stock)),
       provider('uss', UnsortedSegmentSum, () => unsortedSegmentSumNative(native, scatterFallback)),
       ...elementwiseNativeKernels().map(([kernelName, run]) => wrapping(kernelName, kernelName, (stock) => nativeKernelConfig(kernelName, run, native, stock))),
-      ...fusedOpsNativeKernels(native, backend).map((config) => provider(config.kernelName, config.kernelName, () => config)),
+      ...[...fusedOpsNativeKernels(native, backend), ...attentionNativeKernels(native, backend)].map((config) => provider(config.kernelName, config.kernelName, () => config)),
     ];
   });
 }

@@ -57,6 +57,14 @@ export interface TensorKernelsNative {
   norm(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, xhat: Float32Array, rstd: Float32Array, rows: number, h: number, eps: number, rms: boolean): void;
   normGrad(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, weight: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, rows: number, h: number, rms: boolean): void;
   dropout(x: Float32Array, y: Float32Array, multiplier: Float32Array, rate: number, state: AleaState): void;
+  /**
+   * Fused attention per (batch, head): probs = softmax(q·kᵀ·scale + bias), multiplier = dropout's (when
+   * given: rate > 0), out = (probs ∘ multiplier)·v. geometry: [B, H, Lq, Lk, D, bias strides over
+   * [B, H, Lq, Lk] (0 = broadcast)]; scale null = unscaled.
+   */
+  attention(q: Float32Array, k: Float32Array, v: Float32Array, bias: Float32Array | null, out: Float32Array, probs: Float32Array, multiplier: Float32Array | null, geometry: Int32Array, scale: number | null, rate: number, state: AleaState | null): void;
+  /** Its gradients; dbias (the bias' shape) summed over the axes the bias broadcasts on. */
+  attentionGrad(dy: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, multiplier: Float32Array | null, dq: Float32Array, dk: Float32Array, dv: Float32Array, dbias: Float32Array | null, geometry: Int32Array, scale: number | null): void;
   /** Rows of an [outer, dim, inner] view by index; returns -1, or the position of the first index outside [0, dim). */
   gather(x: Float32Array, indices: Int32Array, out: Float32Array, outer: number, dim: number, inner: number): number;
   /** out = 0, then out[ids[i], :] += x[i, :] (ids outside [0, numSegments) are dropped). */
@@ -72,7 +80,7 @@ let cached: TensorKernelsNative | null | undefined;
 
 const NAMES = [
   'kernelsGemm', 'kernelsBinary', 'kernelsUnary', 'kernelsReduce', 'kernelsSoftmax', 'kernelsTranspose', 'kernelsGelu', 'kernelsNorm',
-  'kernelsNormGrad', 'kernelsDropout', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd',
+  'kernelsNormGrad', 'kernelsDropout', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd', 'kernelsAttention', 'kernelsAttentionGrad',
 ] as const;
 
 export function tensorKernelsNative(log: (line: string) => void = (l) => console.warn(l)): TensorKernelsNative | null {
@@ -84,7 +92,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript kernels`);
     return (cached = null);
   }
-  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd, threads, simd] = NAMES.map((n) => addon[n] as Fn);
+  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd, threads, simd, attention, attentionGrad] = NAMES.map((n) => addon[n] as Fn);
   return (cached = {
     gemm: (c) => void gemm(c.a, c.b, c.c, c.batch, c.m, c.n, c.k, c.transA, c.transB, c.strideA, c.strideB, c.bias, c.relu ? 1 : 0, c.accumulate, c.threads),
     binary: (op, a, b, out, g) => void binary(BINARY_OPS[op], a, b, out, g),
@@ -96,6 +104,10 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     norm: (x, w, b, y, xhat, rstd, rows, h, eps, rms) => void norm(x, w, b, y, xhat, rstd, rows, h, eps, rms),
     normGrad: (dy, xhat, rstd, w, dx, dw, db, rows, h, rms) => void normGrad(dy, xhat, rstd, w, dx, dw, db, rows, h, rms),
     dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
+    attention: (q, k, v, bias, out, probs, m, geometry, scale, rate, s) =>
+      void attention(q, k, v, bias, out, probs, m, geometry, scale ?? 1, scale !== null, rate, s?.s0 ?? 0, s?.s1 ?? 0, s?.s2 ?? 0, s?.c ?? 0),
+    attentionGrad: (dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale) =>
+      void attentionGrad(dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale ?? 1, scale !== null),
     gather: (x, indices, out, outer, dim, inner) => gather(x, indices, out, outer, dim, inner) as number,
     scatterAdd: (x, ids, out, segments, inner) => void scatterAdd(x, ids, out, segments, inner),
     threads: (set) => threads(...(set === undefined ? [] : [set])) as number,

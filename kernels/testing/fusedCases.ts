@@ -3,7 +3,7 @@
 // the fused op when the backend has it and that composition when it does not (as models/layers do), so
 // the suite compares the two, forward and gradient. Dropout is compared with tf.dropout itself.
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../../common/fusedKernels.ts';
+import { FUSED_KERNELS, type AttentionAttrs, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../../common/fusedKernels.ts';
 import type { KernelCase } from './cases.ts';
 import { uniform, valueAndGrads } from './random.ts';
 
@@ -71,6 +71,56 @@ function dropout(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
 
 const NORM_SHAPES = [[3, 5, 12], [1030, 96], [7, 1]];
 
+/** Attention as models/layers/attention.ts composes it: matMul, scale, bias, softmax, tf.dropout, matMul. */
+function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, a: AttentionAttrs): tf.Tensor {
+  let scores = tf.matMul(q, k, false, true);
+  if (a.scale !== null) scores = tf.mul(scores, a.scale);
+  if (bias) scores = tf.add(scores, bias);
+  let probs = tf.softmax(scores, -1);
+  if (a.rate > 0) probs = tf.dropout(probs, a.rate, undefined, a.seed);
+  return tf.matMul(probs, v);
+}
+
+/** The fused kernel when registered (with the gradient wiring of models/layers/attention.ts), else the composition. */
+function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, a: AttentionAttrs): tf.Tensor {
+  if (!has(FUSED_KERNELS.attention)) return attentionComposed(q, k, v, bias, a);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [qi, ki, vi, bi] = args.slice(0, -1) as tf.Tensor[];
+    const [value, probs, multiplier] = run(FUSED_KERNELS.attention, bi ? { q: qi, k: ki, v: vi, bias: bi } : { q: qi, k: ki, v: vi }, a);
+    save(args)(multiplier ? [qi, ki, vi, probs, multiplier] : [qi, ki, vi, probs]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, [sq, sk, sv, sp, sm]: tf.Tensor[]) =>
+        run(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp, ...(sm ? { multiplier: sm } : {}) }, a),
+    };
+  });
+  return bias ? f(q, k, v, bias) : f(q, k, v);
+}
+
+/**
+ * Attention cases: Shapes: RoBERTa's key mask, T5's full bias
+ * (self and cross), a position bias shared by the batch, no bias; one above the threading threshold.
+ */
+const ATTENTION: { name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; scale: number | null; rate: number }[] = [
+  { name: 'RoBERTa: key mask, scaled', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: [2, 1, 1, 5], scale: 0.5, rate: 0 },
+  { name: 'RoBERTa: key mask, scaled, dropout', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: [2, 1, 1, 5], scale: 0.5, rate: 0.1 },
+  { name: 'T5 cross-attention: full bias, dropout', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2 },
+  { name: 'shared position bias', b: 3, h: 2, lq: 6, lk: 6, d: 3, bias: [1, 2, 6, 6], scale: null, rate: 0 },
+  { name: 'no bias, dropout', b: 2, h: 2, lq: 4, lk: 9, d: 5, bias: null, scale: 0.25, rate: 0.3 },
+  { name: 'mask over heads and keys only', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [3, 1, 7], scale: null, rate: 0 },
+  { name: 'large: threads and the parallel dropout stream', b: 4, h: 4, lq: 128, lk: 128, d: 8, bias: [4, 4, 128, 128], scale: null, rate: 0.1 },
+];
+
+function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tensor[] {
+  return () => {
+    const inputs = [uniform([c.b, c.h, c.lq, c.d], 2100 + i, -2, 2), uniform([c.b, c.h, c.lk, c.d], 2200 + i, -2, 2), uniform([c.b, c.h, c.lk, c.d], 2300 + i)];
+    if (c.bias) inputs.push(uniform(c.bias, 2400 + i, -3, 3));
+    const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias };
+    const f = (...xs: tf.Tensor[]) => attention(xs[0], xs[1], xs[2], xs[3], attrs);
+    return valueAndGrads(f, inputs, 2500 + i);
+  };
+}
+
 export const fusedCases: KernelCase[] = [
   ...(['erf', 'tanh'] as const).flatMap((approximate) =>
     [[4, 9], [1001], [300, 257]].flatMap((shape, i): KernelCase[] => [
@@ -89,6 +139,10 @@ export const fusedCases: KernelCase[] = [
       ];
     }),
   ),
+  ...ATTENTION.flatMap((c, i): KernelCase[] => [
+    { kernel: FUSED_KERNELS.attention, name: c.name, tol: 2e-6, run: () => attentionCase(c, i)().slice(0, 1) },
+    { kernel: FUSED_KERNELS.attentionGrad, name: c.name, tol: 2e-5, run: attentionCase(c, i) },
+  ]),
   ...([[0.1, 7], [0.5, 123456], [0.3, 0]] as const).map(([rate, seed], i): KernelCase => ({
     kernel: FUSED_KERNELS.dropout, name: `rate ${rate}, seed ${seed}: the masks of tf.dropout`, tol: 0,
     run: () => valueAndGrads((x) => dropout(x, { rate, seed }), [uniform([i === 1 ? 70001 : 33, 17], 1900 + i)], 2000 + i),

@@ -19,8 +19,8 @@
 // main/planner/measure/inventory.ts); then checked end to end by main/planner/measured.test.ts.
 //
 // They come in two sets, by who computes the step. `fused`: the cpu/wasm backends with our fast kernels
-// (kernels/, the default there), where GELU, the norms and dropout are one kernel each way and keep
-// only what their gradient needs. `composed`: every other backend (tensorflow, tensorflow-gpu) and cpu/wasm
+// (kernels/, the default there), where GELU, the norms, dropout and attention are one kernel each way
+// and keep only what their gradient needs. `composed`: every other backend (tensorflow, tensorflow-gpu) and cpu/wasm
 // with OCTET_FAST_KERNELS=0, where they are composed of stock TensorFlow.js ops (`--inventory` under
 // OCTET_FAST_KERNELS=0 gives these). A dropout with rate > 0 costs 5 buffers of its input's shape
 // composed (random uniform, floor, the scaled mask, the output, the input's gradient) and 3 fused
@@ -66,6 +66,8 @@ export interface ActivationEstimate {
 const F32 = 4;
 /** Buffers one dropout adds (see above). */
 export const DROPOUT_BUFFERS = { fused: 3, composed: 5 };
+/** The dropout on attention probabilities: the fused attention kernel keeps only its multipliers. */
+export const SCORE_DROPOUT_BUFFERS = { fused: 1, composed: 5 };
 
 /** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), eval mode. */
 export const ROBERTA_LAYER = {
@@ -73,10 +75,10 @@ export const ROBERTA_LAYER = {
   hidden: 34,
   /** [B, L, I]: the FFN pre-activation (GELU keeps only its input) and gradients; the composed GELU's backward leaves one more. */
   inter: { fused: 5, composed: 6 },
-  /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients. */
-  scores: 7,
-  /** [B, L] rows: each LayerNorm's 1/σ. */
-  rows: 2,
+  /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients; fused attention keeps only the probabilities. */
+  scores: { fused: 1, composed: 7 },
+  /** [B, L] rows: each LayerNorm's 1/σ (and, fused, the key mask's gradient). */
+  rows: { fused: 3, composed: 2 },
   /** Dropout sites: after the attention output and after the FFN output ([B, L, H]); on the probabilities ([B, heads, L, L]). */
   hiddenDropouts: 2,
   scoreDropouts: 1,
@@ -108,13 +110,13 @@ export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOp
   const on = (rate: number) => o.dropout && rate > 0;
   const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
   const layerHidden = L.hidden + drop(a.hiddenDropout, L.hiddenDropouts);
-  const layerScores = L.scores + drop(a.attentionDropout, L.scoreDropouts);
+  const layerScores = pick(L.scores, o) + (on(a.attentionDropout) ? SCORE_DROPOUT_BUFFERS[o.kernels] * L.scoreDropouts : 0);
   const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, o) - (o.embeddingsTrainable ? 0 : 1) : 0;
   const embHidden = pick(O.hidden, o) + (o.stableEmbedding ? pick(O.stableHidden, o) : 0) + embDrop;
   const embRows = pick(O.rows, o) + (o.stableEmbedding ? pick(O.stableRows, o) : 0);
   const parts = [
     { name: 'attention scores/probs', bytes: F32 * a.layers * layerScores * s.batch * a.heads * s.seq * s.seq },
-    { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (layerHidden * N * H + L.rows * N) },
+    { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (layerHidden * N * H + pick(L.rows, o) * N) },
     { name: 'FFN intermediate', bytes: F32 * a.layers * pick(L.inter, o) * N * a.intermediate },
     { name: 'embeddings', bytes: F32 * (embHidden * N * H + embRows * N) },
     { name: 'classifier head + loss', bytes: F32 * s.batch * ((O.headHidden + drop(a.classifierDropout, O.headDropouts)) * H + O.headLogits * numLabels + O.headRows) },
@@ -129,8 +131,8 @@ export const MT5_ENCODER_LAYER = {
   model: 17,
   /** [B, Ls, heads·d_kv] (also split in heads): q, k, v, context. */
   inner: 15,
-  /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block). */
-  scores: 6,
+  /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block); fused: probabilities and the bias gradient. */
+  scores: { fused: 2, composed: 6 },
   /** [B, Ls]: the RMS norms' 1/rms. */
   rows: 2,
   modelDropouts: 2,
@@ -146,9 +148,11 @@ export const MT5_DECODER_LAYER = {
   crossKv: 8,
   /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
   encoderGrads: 2,
-  selfScores: 5,
-  crossScores: 5,
+  selfScores: { fused: 1, composed: 5 },
+  crossScores: { fused: 1, composed: 5 },
   rows: 3,
+  /** [B, Ls]: the cross-attention key mask's gradient (fused attention returns it per block). */
+  encoderRows: { fused: 1, composed: 0 },
   /** [heads, T, T]: the gradient of the shared self-attention bias. */
   biasGrads: 1,
   modelDropouts: 3,
@@ -184,7 +188,7 @@ export const MT5_OUTER = {
   logits: 2,
   /** [heads, L, L] position-bias tables. */
   encoderBias: { trainable: 3, frozen: { fused: 4, composed: 1 } },
-  decoderBias: 3,
+  decoderBias: { fused: 2, composed: 3 },
 };
 
 export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): ActivationEstimate {
@@ -198,6 +202,7 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const O = MT5_OUTER;
   const on = o.dropout && a.dropout > 0;
   const drop = (sites: number) => (on ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
+  const scoreDrop = (sites: number) => (on ? SCORE_DROPOUT_BUFFERS[o.kernels] * sites : 0);
   const dropCount = (c: Count) => (on ? pick(c, o) : 0);
   const enc = a.encoderLayers;
   const dec = a.decoderLayers;
@@ -209,17 +214,17 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const decModel = dec * decLayerModel + pick(O.decoderModel, o) + dropCount(O.stackDropoutBuffers);
   const pairModel = pick(O.pairModel, o) + (st ? pick(O.stablePairModel, o) : 0);
   const pairRows = O.pairRows + (st ? pick(O.stablePairRows, o) : 0);
-  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
+  const rows = enc * E.rows * B * Ls + dec * (Dl.rows * B * T + pick(Dl.encoderRows, o) * B * Ls) + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
   const encBias = pick(O.encoderBias, o);
   const parts = [
-    { name: 'encoder self-attention scores', bytes: F32 * enc * (E.scores + drop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
-    { name: 'decoder self-attention scores', bytes: F32 * dec * (Dl.selfScores + drop(Dl.scoreDropouts)) * B * a.heads * T * T },
-    { name: 'cross-attention scores', bytes: F32 * dec * (Dl.crossScores + drop(Dl.scoreDropouts)) * B * a.heads * T * Ls },
+    { name: 'encoder self-attention scores', bytes: F32 * enc * (pick(E.scores, o) + scoreDrop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
+    { name: 'decoder self-attention scores', bytes: F32 * dec * (pick(Dl.selfScores, o) + scoreDrop(Dl.scoreDropouts)) * B * a.heads * T * T },
+    { name: 'cross-attention scores', bytes: F32 * dec * (pick(Dl.crossScores, o) + scoreDrop(Dl.scoreDropouts)) * B * a.heads * T * Ls },
     { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (encModel * B * Ls * D + enc * E.inner * B * Ls * inner + dec * Dl.crossKv * B * Ls * inner) },
     { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * Dl.inner * B * T * inner) },
     { name: 'embedding lookup (encoder and decoder ids at once)', bytes: F32 * pairModel * B * (Ls + T) * D },
     { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * ff * B * Ls + dec * ff * B * T) },
-    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (encBias * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
+    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (encBias * Ls * Ls + (pick(O.decoderBias, o) + dec * Dl.biasGrads) * T * T)) },
     { name: 'lm_head logits + loss', bytes: F32 * O.logits * B * T * a.vocabSize },
   ];
   return finish(parts);

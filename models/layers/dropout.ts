@@ -18,10 +18,22 @@ export interface RunContext {
 export function dropout(x: tf.Tensor, rate: number, ctx: RunContext): tf.Tensor {
   if (!ctx.training || rate <= 0) return x;
   if (ctx.seed === undefined) return tf.dropout(x, rate);
+  const seed = takeDropoutSeed(ctx);
+  if (x.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.dropout)) return fusedDropout(x, { rate, seed });
+  return tf.dropout(x, rate, undefined, seed);
+}
+
+/** Whether dropout(x, rate, ctx) would draw a seeded mask (a kernel that fuses a dropout can do the same). */
+export function seededDropout(rate: number, ctx: RunContext): boolean {
+  return ctx.training === true && rate > 0 && ctx.seed !== undefined;
+}
+
+/** The seed of the next seeded dropout of this pass, counting the call (for kernels that fuse one). */
+export function takeDropoutSeed(ctx: RunContext): number {
+  if (ctx.seed === undefined) throw new Error('takeDropoutSeed: this pass has no dropout seed');
   const k = ctx.dropoutCalls ?? 0;
   ctx.dropoutCalls = k + 1;
-  if (x.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.dropout)) return fusedDropout(x, { rate, seed: ctx.seed + k });
-  return tf.dropout(x, rate, undefined, ctx.seed + k);
+  return ctx.seed + k;
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../registry.h"
+#include "dropoutStream.h"
 #include "napiArgs.h"
 #include "parallel.h"
 #include "simd.h"
@@ -196,10 +197,8 @@ Napi::Value NormGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c): TensorFlow.js' dropout with a seed —
-// u = alea() (seedrandom's Alea, whose state the caller derives from the seed), m = floor(u + keep) / keep,
-// y = x·m — in float32 as tf.dropout computes it. Alea is a lag-3 multiply-with-carry generator
-// (a = 2091639, base 2^32) on multiples of 2^-32, run here in exact integer arithmetic.
+// kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c): tf.dropout with a seed (dropoutStream.h),
+// y = x·m.
 Napi::Value Dropout(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto x = viewOf<float>(info[0]);
@@ -208,25 +207,11 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   const double rate = numArg(info, 3);
   if (!x.ok || !y.ok || !mult.ok || y.length < x.length || mult.length < x.length || !(rate >= 0.0 && rate < 1.0))
     return throwError(env, "kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c)");
-  const double two32 = 4294967296.0;
-  uint64_t x0 = static_cast<uint64_t>(numArg(info, 4) * two32);
-  uint64_t x1 = static_cast<uint64_t>(numArg(info, 5) * two32);
-  uint64_t x2 = static_cast<uint64_t>(numArg(info, 6) * two32);
-  uint64_t c = static_cast<uint64_t>(numArg(info, 7));
-  const float keep = static_cast<float>(1.0 - rate);
-  const float scale = 1.0f / keep;
-  const int64_t n = x.length;
-  for (int64_t i = 0; i < n; i++) {
-    const uint64_t t = 2091639ULL * x0 + c;
-    c = t >> 32;
-    x0 = x1;
-    x1 = x2;
-    x2 = t & 0xffffffffULL;
-    const float u = static_cast<float>(static_cast<double>(x2) * 2.3283064365386963e-10);
-    const float m = std::floor(u + keep) * scale;
-    mult.data[i] = m;
-    y.data[i] = x.data[i] * m;
-  }
+  const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 4), numArg(info, 5), numArg(info, 6), numArg(info, 7));
+  dropoutMultipliers(stream, rate, mult.data, x.length);
+  parallelFor(x.length, kElementGrain, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; i++) y.data[i] = x.data[i] * mult.data[i];
+  });
   return env.Undefined();
 }
 

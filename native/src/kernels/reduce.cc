@@ -15,6 +15,7 @@
 #include "parallel.h"
 #include "simd.h"
 #include "vecmath.h"
+#include "softmaxRow.h"
 
 namespace octet {
 namespace {
@@ -114,6 +115,8 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+}  // namespace
+
 // Softmax of one row as TensorFlow.js composes it: e = exp(x − max), s = Σe (double, rounded to
 // float), y = e / s.
 void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
@@ -129,6 +132,8 @@ void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
   const float s = static_cast<float>(sumRow(y, n));
   for (int64_t j = 0; j < n; j++) y[j] = y[j] / s;
 }
+
+namespace {
 
 // kernelsSoftmax(x, out, rows, n)
 Napi::Value Softmax(const Napi::CallbackInfo& info) {

@@ -1,0 +1,76 @@
+// The fused attention of common/fusedKernels.ts (OctetAttention, OctetAttentionGrad) for `cpu` and
+// `wasm`, computed natively per (batch, head) (native/src/kernels/attention.cc): one kernel each way
+// instead of the products, scaling, bias, softmax and dropout the composed ops run over the whole
+// [B, H, Lq, Lk] scores. Without the addon it is not registered and models/ composes the same ops.
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, type AttentionAttrs } from '../common/fusedKernels.ts';
+import type { TensorKernelsNative } from '../native/tensorKernels.ts';
+import { aleaState } from './alea.ts';
+import { tensorIo } from './tensorIo.ts';
+
+/** [B, H, Lq, Lk, D, bias strides over [B, H, Lq, Lk] (0 where it broadcasts)], checked. */
+export function attentionGeometry(q: number[], k: number[], v: number[], bias: number[] | null): Int32Array {
+  const fail = (why: string): never => {
+    throw new Error(`OctetAttention: ${why} (q ${JSON.stringify(q)}, k ${JSON.stringify(k)}, v ${JSON.stringify(v)}, bias ${JSON.stringify(bias)})`);
+  };
+  if (q.length !== 4 || k.length !== 4 || v.length !== 4) fail('q, k and v must be [batch, heads, length, depth]');
+  const [b, h, lq, d] = q;
+  const lk = k[2];
+  if (k[0] !== b || k[1] !== h || k[3] !== d || !util.arraysEqual(k, v)) fail('k and v must match q in batch, heads and depth, and each other');
+  const strides = [0, 0, 0, 0];
+  if (bias) {
+    if (bias.length > 4) fail('the bias has more than 4 axes');
+    const full = [b, h, lq, lk];
+    const padded = [...new Array<number>(4 - bias.length).fill(1), ...bias];
+    let acc = 1;
+    for (let a = 3; a >= 0; a--) {
+      if (padded[a] !== 1 && padded[a] !== full[a]) fail(`the bias does not broadcast to [${full.join(', ')}]`);
+      strides[a] = padded[a] === 1 ? 0 : acc;
+      acc *= padded[a];
+    }
+  }
+  return Int32Array.from([b, h, lq, lk, d, ...strides]);
+}
+
+function f32(...ts: (TensorInfo | undefined)[]): void {
+  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`OctetAttention takes float32 tensors, got ${t.dtype}`);
+}
+
+const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, bias } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo };
+  const { scale, rate, seed } = attrs as unknown as AttentionAttrs;
+  f32(q, k, v, bias);
+  const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null);
+  const io = tensorIo(backend);
+  const scoresShape = [q.shape[0], q.shape[1], q.shape[2], k.shape[2]];
+  const out = io.make([...q.shape]);
+  const probs = io.make(scoresShape);
+  const multiplier = rate > 0 ? io.make(scoresShape) : null;
+  native.attention(io.f32(q)!, io.f32(k)!, io.f32(v)!, bias ? io.f32(bias)! : null, io.f32(out)!, io.f32(probs)!, multiplier ? io.f32(multiplier)! : null,
+    geometry, scale, rate, rate > 0 ? aleaState(String(seed)) : null);
+  return multiplier ? [out, probs, multiplier] : [out, probs];
+};
+
+const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, q, k, v, probs, multiplier } = inputs as Record<'dy' | 'q' | 'k' | 'v' | 'probs', TensorInfo> & { multiplier?: TensorInfo };
+  const { scale, biasShape } = attrs as unknown as AttentionAttrs;
+  f32(dy, q, k, v, probs, multiplier);
+  const geometry = attentionGeometry(q.shape, k.shape, v.shape, biasShape);
+  if (!util.arraysEqual(dy.shape, q.shape)) throw new Error('OctetAttentionGrad: dy must have the shape of q');
+  const io = tensorIo(backend);
+  const dq = io.make([...q.shape]);
+  const dk = io.make([...k.shape]);
+  const dv = io.make([...v.shape]);
+  const dbias = biasShape ? io.make([...biasShape]) : null;
+  native.attentionGrad(io.f32(dy)!, io.f32(q)!, io.f32(k)!, io.f32(v)!, io.f32(probs)!, multiplier ? io.f32(multiplier)! : null,
+    io.f32(dq)!, io.f32(dk)!, io.f32(dv)!, dbias ? io.f32(dbias)! : null, geometry, scale);
+  return dbias ? [dq, dk, dv, dbias] : [dq, dk, dv];
+};
+
+export function attentionNativeKernels(native: TensorKernelsNative, backendName: 'cpu' | 'wasm'): KernelConfig[] {
+  return [
+    { kernelName: FUSED_KERNELS.attention, backendName, kernelFunc: forward(native) },
+    { kernelName: FUSED_KERNELS.attentionGrad, backendName, kernelFunc: backward(native) },
+  ];
+}

@@ -1,0 +1,195 @@
+// Fused attention (common/fusedKernels.ts OctetAttention / OctetAttentionGrad): per (batch, head),
+// S = q·kᵀ (·scale) + bias, P = softmax(S), out = (P ∘ M)·v with M tf.dropout's multipliers, and its
+// backward. One (batch, head) is one task on one thread, so its [Lq, Lk] scores stay in cache between
+// the products and the softmax, instead of 6–15 kernels each streaming the whole [B, H, Lq, Lk] tensor.
+// The float operations follow the composed TensorFlow.js ops (models/layers/attention.ts): the same
+// softmax (softmaxRow.h), dropout stream (dropoutStream.h) and gradient formulas, so the results agree
+// to float rounding (products: gemm.h with one thread).
+#include <cstdint>
+#include <vector>
+
+#include "../registry.h"
+#include "dropoutStream.h"
+#include "gemm.h"
+#include "napiArgs.h"
+#include "parallel.h"
+#include "softmaxRow.h"
+
+namespace octet {
+namespace {
+
+// [B, H, Lq, Lk, D] and the bias' element strides over [B, H, Lq, Lk] (0 where it broadcasts).
+struct Geometry {
+  int64_t b, h, lq, lk, d;
+  int64_t sb, sh, sq, sk;
+  int64_t scores() const { return b * h * lq * lk; }
+  int64_t biasSpan() const { return (b - 1) * sb + (h - 1) * sh + (lq - 1) * sq + (lk - 1) * sk + 1; }
+};
+
+bool readGeometry(const Napi::Value& v, Geometry& g) {
+  const auto a = viewOf<int32_t>(v);
+  if (!a.ok || a.length != 9) return false;
+  g = {a.data[0], a.data[1], a.data[2], a.data[3], a.data[4], a.data[5], a.data[6], a.data[7], a.data[8]};
+  return g.b > 0 && g.h > 0 && g.lq > 0 && g.lk > 0 && g.d > 0 && g.sb >= 0 && g.sh >= 0 && g.sq >= 0 && g.sk >= 0;
+}
+
+// One product on the calling thread: c[m, n] = op(a)·op(b).
+void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
+  GemmArgs g;
+  g.a = a;
+  g.b = b;
+  g.c = c;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.transA = transA;
+  g.transB = transB;
+  g.threads = 1;
+  gemm(g);
+}
+
+float* scratch(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
+}
+
+thread_local std::vector<float> tlsScores;
+thread_local std::vector<float> tlsDropped;
+
+// kernelsAttention(q, k, v, bias|null, out, probs, mult|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
+//   probs = softmax(q·kᵀ·scale + bias); mult = dropout multipliers (rate > 0); out = (probs ∘ mult)·v
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto q = viewOf<float>(info[0]), k = viewOf<float>(info[1]), v = viewOf<float>(info[2]);
+  const auto bias = viewOf<float>(info[3], true);
+  const auto out = viewOf<float>(info[4]), probs = viewOf<float>(info[5]);
+  const auto mult = viewOf<float>(info[6], true);
+  Geometry g{};
+  if (!q.ok || !k.ok || !v.ok || !bias.ok || !out.ok || !probs.ok || !mult.ok || !readGeometry(info[7], g))
+    return throwError(env, "kernelsAttention(q, k, v, bias, out, probs, mult, geometry, scale, hasScale, rate, s0, s1, s2, c)");
+  const float scale = static_cast<float>(numArg(info, 8));
+  const bool hasScale = boolArg(info, 9);
+  const double rate = numArg(info, 10);
+  const int64_t bh = g.b * g.h;
+  if (q.length < bh * g.lq * g.d || k.length < bh * g.lk * g.d || v.length < bh * g.lk * g.d || out.length < bh * g.lq * g.d ||
+      probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (bias.data && bias.length < g.biasSpan()))
+    return throwError(env, "kernelsAttention: an operand is shorter than its shape");
+  if (mult.data && !(rate > 0.0 && rate < 1.0)) return throwError(env, "kernelsAttention: dropout rate must be in (0, 1)");
+  if (mult.data) {
+    const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 11), numArg(info, 12), numArg(info, 13), numArg(info, 14));
+    dropoutMultipliers(stream, rate, mult.data, g.scores());
+  }
+  const int64_t tile = g.lq * g.lk;
+  parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
+    float* s = scratch(tlsScores, tile);
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t bi = t / g.h, hi = t % g.h;
+      float* p = probs.data + t * tile;
+      product(q.data + t * g.lq * g.d, k.data + t * g.lk * g.d, s, g.lq, g.lk, g.d, false, true);
+      for (int64_t i = 0; i < g.lq; i++) {
+        float* row = s + i * g.lk;
+        if (hasScale)
+          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * scale;
+        if (bias.data) {
+          const float* br = bias.data + bi * g.sb + hi * g.sh + i * g.sq;
+          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] + br[j * g.sk];
+        }
+        softmaxRow(row, p + i * g.lk, g.lk);
+      }
+      const float* dropped = p;
+      if (mult.data) {
+        const float* m = mult.data + t * tile;
+        for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
+        dropped = s;
+      }
+      product(dropped, v.data + t * g.lk * g.d, out.data + t * g.lq * g.d, g.lq, g.d, g.lk, false, false);
+    }
+  });
+  return env.Undefined();
+}
+
+// kernelsAttentionGrad(dy, q, k, v, probs, mult|null, dq, dk, dv, dbias|null, geometry, scale, hasScale)
+//   dP = (dy·vᵀ) ∘ mult, dS = dP∘P − Σ(dP∘P)·P (softmax), dbias = dS summed over the bias' broadcast
+//   axes, dq = (dS·scale)·k, dk = (dS·scale)ᵀ·q, dv = (P ∘ mult)ᵀ·dy
+Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto dy = viewOf<float>(info[0]), q = viewOf<float>(info[1]), k = viewOf<float>(info[2]), v = viewOf<float>(info[3]);
+  const auto probs = viewOf<float>(info[4]);
+  const auto mult = viewOf<float>(info[5], true);
+  const auto dq = viewOf<float>(info[6]), dk = viewOf<float>(info[7]), dv = viewOf<float>(info[8]);
+  const auto dbias = viewOf<float>(info[9], true);
+  Geometry g{};
+  if (!dy.ok || !q.ok || !k.ok || !v.ok || !probs.ok || !mult.ok || !dq.ok || !dk.ok || !dv.ok || !dbias.ok || !readGeometry(info[10], g))
+    return throwError(env, "kernelsAttentionGrad(dy, q, k, v, probs, mult, dq, dk, dv, dbias, geometry, scale, hasScale)");
+  const float scale = static_cast<float>(numArg(info, 11));
+  const bool hasScale = boolArg(info, 12);
+  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d;
+  if (dy.length < qn || q.length < qn || dq.length < qn || k.length < kn || v.length < kn || dk.length < kn || dv.length < kn ||
+      probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (dbias.data && dbias.length < g.biasSpan()))
+    return throwError(env, "kernelsAttentionGrad: an operand is shorter than its shape");
+  const int64_t tile = g.lq * g.lk;
+  // The bias gradient: a task writes its own slice when the bias has its own (batch, head) slices and
+  // every query and key; otherwise each task sums its slice (double) into `partial`, and the partials
+  // are added in task order below (deterministic).
+  const bool ownSlice = (g.sb > 0 || g.b == 1) && (g.sh > 0 || g.h == 1);
+  const bool direct = dbias.data && ownSlice && (g.sq > 0 || g.lq == 1) && (g.sk > 0 || g.lk == 1);
+  const int64_t sliceQ = g.sq > 0 ? g.lq : 1, sliceK = g.sk > 0 ? g.lk : 1, slice = sliceQ * sliceK;
+  std::vector<double> partial(dbias.data && !direct ? static_cast<size_t>(bh * slice) : 0, 0.0);
+  parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
+    float* ds = scratch(tlsScores, tile);
+    float* dropped = mult.data ? scratch(tlsDropped, tile) : nullptr;
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t bi = t / g.h, hi = t % g.h;
+      const float* p = probs.data + t * tile;
+      const float* m = mult.data ? mult.data + t * tile : nullptr;
+      const float* dyt = dy.data + t * g.lq * g.d;
+      product(dyt, v.data + t * g.lk * g.d, ds, g.lq, g.lk, g.d, false, true);
+      if (m)
+        for (int64_t j = 0; j < tile; j++) dropped[j] = p[j] * m[j];
+      product(m ? dropped : p, dyt, dv.data + t * g.lk * g.d, g.lk, g.d, g.lq, true, false);
+      double* acc = partial.empty() ? nullptr : partial.data() + t * slice;
+      for (int64_t i = 0; i < g.lq; i++) {
+        float* row = ds + i * g.lk;
+        const float* pr = p + i * g.lk;
+        double sum = 0.0;
+        for (int64_t j = 0; j < g.lk; j++) {
+          const float dp = m ? row[j] * m[i * g.lk + j] : row[j];
+          row[j] = dp * pr[j];
+          sum += static_cast<double>(row[j]);
+        }
+        const float s = static_cast<float>(sum);
+        for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] - s * pr[j];
+        if (direct) {
+          float* br = dbias.data + bi * g.sb + hi * g.sh + i * g.sq;
+          for (int64_t j = 0; j < g.lk; j++) br[j * g.sk] = row[j];
+        } else if (acc) {
+          double* ar = acc + (g.sq > 0 ? i : 0) * sliceK;
+          for (int64_t j = 0; j < g.lk; j++) ar[g.sk > 0 ? j : 0] += static_cast<double>(row[j]);
+        }
+        if (hasScale)
+          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * scale;
+      }
+      product(ds, k.data + t * g.lk * g.d, dq.data + t * g.lq * g.d, g.lq, g.d, g.lk, false, false);
+      product(ds, q.data + t * g.lq * g.d, dk.data + t * g.lk * g.d, g.lk, g.d, g.lq, true, false);
+    }
+  });
+  if (!partial.empty()) {
+    // Sum the tasks' slices into each bias element they broadcast from, in task order.
+    std::vector<double> total(static_cast<size_t>(dbias.length), 0.0);
+    for (int64_t t = 0; t < bh; t++) {
+      const int64_t base = (t / g.h) * g.sb + (t % g.h) * g.sh;
+      for (int64_t i = 0; i < sliceQ; i++)
+        for (int64_t j = 0; j < sliceK; j++) total[static_cast<size_t>(base + i * g.sq + j * g.sk)] += partial[t * slice + i * sliceK + j];
+    }
+    for (int64_t i = 0; i < g.biasSpan(); i++) dbias.data[i] = static_cast<float>(total[i]);
+  }
+  return env.Undefined();
+}
+
+octet::Registration reg([](Napi::Env env, Napi::Object exports) {
+  exports.Set("kernelsAttention", Napi::Function::New(env, Attention, "kernelsAttention"));
+  exports.Set("kernelsAttentionGrad", Napi::Function::New(env, AttentionGrad, "kernelsAttentionGrad"));
+});
+
+}  // namespace
+}  // namespace octet
