@@ -14,7 +14,7 @@ export const FUSED_KERNELS = {
   normGrad: 'OctetNormGrad',
   /** inputs { x } → [y, multiplier] as tf.dropout(x, rate, undefined, seed); attrs DropoutAttrs */
   dropout: 'OctetDropout',
-  /** inputs { q, k, v, bias? } ([B, H, L, D]; bias broadcasts to [B, H, Lq, Lk]) → [out, probs, multiplier (rate > 0)]; attrs AttentionAttrs */
+  /** inputs { q, k, v, bias? } ([B, H, L, D] or [B, L, H, D]; bias broadcasts to [B, H, Lq, Lk]) → [out, probs, multiplier (rate > 0)]; attrs AttentionAttrs */
   attention: 'OctetAttention',
   /** inputs { dy, q, k, v, probs, multiplier? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
   attentionGrad: 'OctetAttentionGrad',
@@ -47,4 +47,6 @@ export interface AttentionAttrs {
   seed: number;
   /** The bias' shape (null: no bias), for its gradient. */
   biasShape: number[] | null;
+  /** q, k, v, the output and their gradients are [B, L, H, D] (the projections' layout) instead of [B, H, L, D]. */
+  headsLast: boolean;
 }

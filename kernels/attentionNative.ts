@@ -9,15 +9,18 @@ import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { aleaState } from './alea.ts';
 import { tensorIo } from './tensorIo.ts';
 
-/** [B, H, Lq, Lk, D, bias strides over [B, H, Lq, Lk] (0 where it broadcasts)], checked. */
-export function attentionGeometry(q: number[], k: number[], v: number[], bias: number[] | null): Int32Array {
+/**
+ * [B, H, Lq, Lk, D, bias strides over [B, H, Lq, Lk] (0 where it broadcasts), heads last], checked;
+ * q/k/v are [B, H, L, D], or [B, L, H, D] with `headsLast`.
+ */
+export function attentionGeometry(q: number[], k: number[], v: number[], bias: number[] | null, headsLast: boolean): Int32Array {
   const fail = (why: string): never => {
     throw new Error(`OctetAttention: ${why} (q ${JSON.stringify(q)}, k ${JSON.stringify(k)}, v ${JSON.stringify(v)}, bias ${JSON.stringify(bias)})`);
   };
-  if (q.length !== 4 || k.length !== 4 || v.length !== 4) fail('q, k and v must be [batch, heads, length, depth]');
-  const [b, h, lq, d] = q;
-  const lk = k[2];
-  if (k[0] !== b || k[1] !== h || k[3] !== d || !util.arraysEqual(k, v)) fail('k and v must match q in batch, heads and depth, and each other');
+  if (q.length !== 4 || k.length !== 4 || v.length !== 4) fail(`q, k and v must be [batch, ${headsLast ? 'length, heads' : 'heads, length'}, depth]`);
+  const [b, h, lq, d] = headsLast ? [q[0], q[2], q[1], q[3]] : q;
+  const lk = headsLast ? k[1] : k[2];
+  if (k[0] !== b || k[headsLast ? 2 : 1] !== h || k[3] !== d || !util.arraysEqual(k, v)) fail('k and v must match q in batch, heads and depth, and each other');
   const strides = [0, 0, 0, 0];
   if (bias) {
     if (bias.length > 4) fail('the bias has more than 4 axes');
@@ -30,7 +33,7 @@ export function attentionGeometry(q: number[], k: number[], v: number[], bias: n
       acc *= padded[a];
     }
   }
-  return Int32Array.from([b, h, lq, lk, d, ...strides]);
+  return Int32Array.from([b, h, lq, lk, d, ...strides, headsLast ? 1 : 0]);
 }
 
 function f32(...ts: (TensorInfo | undefined)[]): void {
@@ -39,11 +42,11 @@ function f32(...ts: (TensorInfo | undefined)[]): void {
 
 const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { q, k, v, bias } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo };
-  const { scale, rate, seed } = attrs as unknown as AttentionAttrs;
+  const { scale, rate, seed, headsLast } = attrs as unknown as AttentionAttrs;
   f32(q, k, v, bias);
-  const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null);
+  const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null, headsLast);
   const io = tensorIo(backend);
-  const scoresShape = [q.shape[0], q.shape[1], q.shape[2], k.shape[2]];
+  const scoresShape = [...geometry.slice(0, 4)];
   const out = io.make([...q.shape]);
   const probs = io.make(scoresShape);
   const multiplier = rate > 0 ? io.make(scoresShape) : null;
@@ -54,9 +57,9 @@ const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
 
 const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { dy, q, k, v, probs, multiplier } = inputs as Record<'dy' | 'q' | 'k' | 'v' | 'probs', TensorInfo> & { multiplier?: TensorInfo };
-  const { scale, biasShape } = attrs as unknown as AttentionAttrs;
+  const { scale, biasShape, headsLast } = attrs as unknown as AttentionAttrs;
   f32(dy, q, k, v, probs, multiplier);
-  const geometry = attentionGeometry(q.shape, k.shape, v.shape, biasShape);
+  const geometry = attentionGeometry(q.shape, k.shape, v.shape, biasShape, headsLast);
   if (!util.arraysEqual(dy.shape, q.shape)) throw new Error('OctetAttentionGrad: dy must have the shape of q');
   const io = tensorIo(backend);
   const dq = io.make([...q.shape]);

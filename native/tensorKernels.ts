@@ -60,7 +60,7 @@ export interface TensorKernelsNative {
   /**
    * Fused attention per (batch, head): probs = softmax(q·kᵀ·scale + bias), multiplier = dropout's (when
    * given: rate > 0), out = (probs ∘ multiplier)·v. geometry: [B, H, Lq, Lk, D, bias strides over
-   * [B, H, Lq, Lk] (0 = broadcast)]; scale null = unscaled.
+   * [B, H, Lq, Lk] (0 = broadcast), 1 when q/k/v/out are [B, L, H, D] (else [B, H, L, D])]; scale null = unscaled.
    */
   attention(q: Float32Array, k: Float32Array, v: Float32Array, bias: Float32Array | null, out: Float32Array, probs: Float32Array, multiplier: Float32Array | null, geometry: Int32Array, scale: number | null, rate: number, state: AleaState | null): void;
   /** Its gradients; dbias (the bias' shape) summed over the axes the bias broadcasts on. */

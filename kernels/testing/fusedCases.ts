@@ -73,6 +73,10 @@ const NORM_SHAPES = [[3, 5, 12], [1030, 96], [7, 1]];
 
 /** Attention as models/layers/attention.ts composes it: matMul, scale, bias, softmax, tf.dropout, matMul. */
 function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, a: AttentionAttrs): tf.Tensor {
+  if (a.headsLast) {
+    const swap = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1, 3]);
+    return swap(attentionComposed(swap(q), swap(k), swap(v), bias, { ...a, headsLast: false }));
+  }
   let scores = tf.matMul(q, k, false, true);
   if (a.scale !== null) scores = tf.mul(scores, a.scale);
   if (bias) scores = tf.add(scores, bias);
@@ -101,7 +105,7 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | u
  * Attention cases: Shapes: RoBERTa's key mask, T5's full bias
  * (self and cross), a position bias shared by the batch, no bias; one above the threading threshold.
  */
-const ATTENTION: { name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; scale: number | null; rate: number }[] = [
+const ATTENTION: { name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; scale: number | null; rate: number; headsLast?: boolean }[] = [
   { name: 'RoBERTa: key mask, scaled', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: [2, 1, 1, 5], scale: 0.5, rate: 0 },
   { name: 'RoBERTa: key mask, scaled, dropout', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: [2, 1, 1, 5], scale: 0.5, rate: 0.1 },
   { name: 'T5 cross-attention: full bias, dropout', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2 },
@@ -109,13 +113,17 @@ const ATTENTION: { name: string; b: number; h: number; lq: number; lk: number; d
   { name: 'no bias, dropout', b: 2, h: 2, lq: 4, lk: 9, d: 5, bias: null, scale: 0.25, rate: 0.3 },
   { name: 'mask over heads and keys only', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [3, 1, 7], scale: null, rate: 0 },
   { name: 'large: threads and the parallel dropout stream', b: 4, h: 4, lq: 128, lk: 128, d: 8, bias: [4, 4, 128, 128], scale: null, rate: 0.1 },
+  { name: 'heads last (the projections\' layout), T5 cross-attention', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2, headsLast: true },
+  { name: 'deep heads (products in gemm), heads last, key mask', b: 2, h: 2, lq: 9, lk: 6, d: 24, bias: [2, 1, 1, 6], scale: 0.2, rate: 0.1, headsLast: true },
+  { name: 'deep heads (products in gemm), heads first', b: 2, h: 2, lq: 6, lk: 9, d: 40, bias: [1, 2, 6, 9], scale: null, rate: 0 },
 ];
 
 function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tensor[] {
   return () => {
-    const inputs = [uniform([c.b, c.h, c.lq, c.d], 2100 + i, -2, 2), uniform([c.b, c.h, c.lk, c.d], 2200 + i, -2, 2), uniform([c.b, c.h, c.lk, c.d], 2300 + i)];
+    const shape = (len: number) => (c.headsLast ? [c.b, len, c.h, c.d] : [c.b, c.h, len, c.d]);
+    const inputs = [uniform(shape(c.lq), 2100 + i, -2, 2), uniform(shape(c.lk), 2200 + i, -2, 2), uniform(shape(c.lk), 2300 + i)];
     if (c.bias) inputs.push(uniform(c.bias, 2400 + i, -3, 3));
-    const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias };
+    const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias, headsLast: c.headsLast ?? false };
     const f = (...xs: tf.Tensor[]) => attention(xs[0], xs[1], xs[2], xs[3], attrs);
     return valueAndGrads(f, inputs, 2500 + i);
   };

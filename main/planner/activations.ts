@@ -71,8 +71,8 @@ export const SCORE_DROPOUT_BUFFERS = { fused: 1, composed: 5 };
 
 /** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), eval mode. */
 export const ROBERTA_LAYER = {
-  /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias and head split, context, dense outputs, residuals, the LayerNorms' x̂ and their gradients. */
-  hidden: 34,
+  /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias (and head split, composed), context, dense outputs, residuals, the LayerNorms' x̂ and their gradients. */
+  hidden: { fused: 27, composed: 34 },
   /** [B, L, I]: the FFN pre-activation (GELU keeps only its input) and gradients; the composed GELU's backward leaves one more. */
   inter: { fused: 5, composed: 6 },
   /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients; fused attention keeps only the probabilities. */
@@ -109,7 +109,7 @@ export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOp
   const O = ROBERTA_OUTER;
   const on = (rate: number) => o.dropout && rate > 0;
   const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
-  const layerHidden = L.hidden + drop(a.hiddenDropout, L.hiddenDropouts);
+  const layerHidden = pick(L.hidden, o) + drop(a.hiddenDropout, L.hiddenDropouts);
   const layerScores = pick(L.scores, o) + (on(a.attentionDropout) ? SCORE_DROPOUT_BUFFERS[o.kernels] * L.scoreDropouts : 0);
   const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, o) - (o.embeddingsTrainable ? 0 : 1) : 0;
   const embHidden = pick(O.hidden, o) + (o.stableEmbedding ? pick(O.stableHidden, o) : 0) + embDrop;
@@ -129,8 +129,8 @@ export const MT5_ENCODER_LAYER = {
   /** [B, Ls, d_model]: residual stream, RMS norms' x̂, attention/FFN outputs and gradients (a gated FFN's input gets two partial gradients). */
   modelGated: 19,
   model: 17,
-  /** [B, Ls, heads·d_kv] (also split in heads): q, k, v, context. */
-  inner: 15,
+  /** [B, Ls, heads·d_kv] (also split in heads, composed): q, k, v, context and gradients. */
+  inner: { fused: 8, composed: 15 },
   /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block); fused: probabilities and the bias gradient. */
   scores: { fused: 2, composed: 6 },
   /** [B, Ls]: the RMS norms' 1/rms. */
@@ -143,9 +143,9 @@ export const MT5_ENCODER_LAYER = {
 export const MT5_DECODER_LAYER = {
   modelGated: 26,
   model: 24,
-  inner: 22,
+  inner: { fused: 12, composed: 22 },
   /** [B, Ls, inner]: cross-attention keys and values of the encoder output, and their gradients. */
-  crossKv: 8,
+  crossKv: { fused: 4, composed: 8 },
   /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
   encoderGrads: 2,
   selfScores: { fused: 1, composed: 5 },
@@ -220,8 +220,8 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
     { name: 'encoder self-attention scores', bytes: F32 * enc * (pick(E.scores, o) + scoreDrop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
     { name: 'decoder self-attention scores', bytes: F32 * dec * (pick(Dl.selfScores, o) + scoreDrop(Dl.scoreDropouts)) * B * a.heads * T * T },
     { name: 'cross-attention scores', bytes: F32 * dec * (pick(Dl.crossScores, o) + scoreDrop(Dl.scoreDropouts)) * B * a.heads * T * Ls },
-    { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (encModel * B * Ls * D + enc * E.inner * B * Ls * inner + dec * Dl.crossKv * B * Ls * inner) },
-    { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * Dl.inner * B * T * inner) },
+    { name: 'encoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (encModel * B * Ls * D + enc * pick(E.inner, o) * B * Ls * inner + dec * pick(Dl.crossKv, o) * B * Ls * inner) },
+    { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * pick(Dl.inner, o) * B * T * inner) },
     { name: 'embedding lookup (encoder and decoder ids at once)', bytes: F32 * pairModel * B * (Ls + T) * D },
     { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * ff * B * Ls + dec * ff * B * T) },
     { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (encBias * Ls * Ls + (pick(O.decoderBias, o) + dec * Dl.biasGrads) * T * T)) },

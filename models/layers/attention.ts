@@ -21,29 +21,38 @@ export function mergeHeads(x: tf.Tensor): tf.Tensor3D {
 }
 
 /**
- * softmax(q k^T · scale + bias) v over heads; q/k/v are [B, H, L, D]. `bias` broadcasts to
- * [B, H, Lq, Lk] (masks and T5's relative position bias). Softmax runs in float32, as in HF. One fused
- * kernel where the backend has it (cpu/wasm with the native addon), else composed ops.
+ * Multi-head attention of projected [B, L, H·D] queries, keys and values → [B, Lq, H·D]:
+ * softmax(q k^T · scale + bias) v per head. `bias` broadcasts to [B, H, Lq, Lk] (masks and T5's
+ * relative position bias). Softmax runs in float32, as in HF. One fused kernel where the backend has
+ * it (cpu/wasm with the native addon; it reads the heads in place, no transposes), else composed ops.
  */
-export function scaledDotProductAttention(
-  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor | null, scale: number | null, ctx: RunContext, dropoutRate: number,
-): tf.Tensor4D {
+export function multiHeadAttention(
+  q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, numHeads: number, bias: tf.Tensor | null, scale: number | null, ctx: RunContext, dropoutRate: number,
+): tf.Tensor3D {
   const random = ctx.training === true && dropoutRate > 0;
   if (q.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.attention) && (!random || seededDropout(dropoutRate, ctx))) {
-    const attrs: AttentionAttrs = { scale, rate: random ? dropoutRate : 0, seed: random ? takeDropoutSeed(ctx) : 0, biasShape: bias ? bias.shape : null };
-    return fusedAttention(q, k, v, bias, attrs);
+    const attrs: AttentionAttrs = { scale, rate: random ? dropoutRate : 0, seed: random ? takeDropoutSeed(ctx) : 0, biasShape: bias ? bias.shape : null, headsLast: true };
+    return tf.tidy(() => {
+      const heads = (x: tf.Tensor) => {
+        const [b, l, inner] = x.shape as [number, number, number];
+        return tf.reshape(x, [b, l, numHeads, inner / numHeads]);
+      };
+      const [b, lq, inner] = q.shape as [number, number, number];
+      return tf.reshape(fusedAttention(heads(q), heads(k), heads(v), bias, attrs), [b, lq, inner]);
+    });
   }
   return tf.tidy(() => {
-    let scores: tf.Tensor = tf.matMul(q, k, false, true);
+    const [qh, kh, vh] = [q, k, v].map((x) => splitHeads(x, numHeads));
+    let scores: tf.Tensor = tf.matMul(qh, kh, false, true);
     if (scale !== null) scores = tf.mul(scores, scale);
     if (bias) scores = tf.add(scores, bias);
     const probs = dropout(tf.softmax(scores, -1), dropoutRate, ctx);
-    return tf.matMul(probs as tf.Tensor4D, v);
+    return mergeHeads(tf.matMul(probs as tf.Tensor4D, vh));
   });
 }
 
 /** The composed attention above as one kernel each way; keeps q, k, v, the probabilities and the dropout multipliers for the gradient. */
-function fusedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor | null, attrs: AttentionAttrs): tf.Tensor4D {
+function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | null, attrs: AttentionAttrs): tf.Tensor {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [qi, ki, vi, bi] = args.slice(0, -1) as tf.Tensor[];
@@ -55,5 +64,5 @@ function fusedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf
         runFused(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp, ...(sm ? { multiplier: sm } : {}) }, attrs),
     };
   });
-  return (bias ? f(q, k, v, bias) : f(q, k, v)) as tf.Tensor4D;
+  return bias ? f(q, k, v, bias) : f(q, k, v);
 }

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MT5Config } from '../config/mt5.ts';
 import { activation } from '../layers/activations.ts';
-import { mergeHeads, scaledDotProductAttention, splitHeads } from '../layers/attention.ts';
+import { multiHeadAttention } from '../layers/attention.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
 import { linear } from '../layers/linear.ts';
 import { causalMaskBias, keyMaskBias } from '../layers/masks.ts';
@@ -43,10 +43,10 @@ function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder',
 
 function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, bias: tf.Tensor, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
-    const q = splitHeads(linear(x, p.get(`${prefix}.q.weight`)), c.numHeads);
-    const k = splitHeads(linear(kv, p.get(`${prefix}.k.weight`)), c.numHeads);
-    const v = splitHeads(linear(kv, p.get(`${prefix}.v.weight`)), c.numHeads);
-    const out = mergeHeads(scaledDotProductAttention(q, k, v, bias, null, ctx, c.dropoutRate));
+    const q = linear(x, p.get(`${prefix}.q.weight`));
+    const k = linear(kv, p.get(`${prefix}.k.weight`));
+    const v = linear(kv, p.get(`${prefix}.v.weight`));
+    const out = multiHeadAttention(q, k, v, c.numHeads, bias, null, ctx, c.dropoutRate);
     return linear(out, p.get(`${prefix}.o.weight`));
   });
 }

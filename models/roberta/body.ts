@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RobertaConfig } from '../config/roberta.ts';
 import { activation } from '../layers/activations.ts';
-import { mergeHeads, scaledDotProductAttention, splitHeads } from '../layers/attention.ts';
+import { multiHeadAttention } from '../layers/attention.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
 import { embeddingLookup } from '../layers/embedding.ts';
 import { linear } from '../layers/linear.ts';
@@ -53,11 +53,11 @@ function layer(p: ParamStore, c: RobertaConfig, i: number, x: tf.Tensor3D, maskB
     const pre = robertaLayerPrefix(i);
     const w = (n: string) => p.get(`${pre}.${n}`);
     const heads = c.numAttentionHeads;
-    const q = splitHeads(linear(x, w('attention.self.query.weight'), w('attention.self.query.bias')), heads);
-    const k = splitHeads(linear(x, w('attention.self.key.weight'), w('attention.self.key.bias')), heads);
-    const v = splitHeads(linear(x, w('attention.self.value.weight'), w('attention.self.value.bias')), heads);
+    const q = linear(x, w('attention.self.query.weight'), w('attention.self.query.bias'));
+    const k = linear(x, w('attention.self.key.weight'), w('attention.self.key.bias'));
+    const v = linear(x, w('attention.self.value.weight'), w('attention.self.value.bias'));
     const scale = 1 / Math.sqrt(c.hiddenSize / heads);
-    const ctxOut = mergeHeads(scaledDotProductAttention(q, k, v, maskBias, scale, ctx, c.attentionProbsDropoutProb));
+    const ctxOut = multiHeadAttention(q, k, v, heads, maskBias, scale, ctx, c.attentionProbsDropoutProb);
     const attnDense = dropout(linear(ctxOut, w('attention.output.dense.weight'), w('attention.output.dense.bias')), c.hiddenDropoutProb, ctx);
     const attnOut = layerNorm(tf.add(attnDense, x), w('attention.output.LayerNorm.weight'), w('attention.output.LayerNorm.bias'), c.layerNormEps);
     const inter = activation(c.hiddenAct, linear(attnOut, w('intermediate.dense.weight'), w('intermediate.dense.bias')));

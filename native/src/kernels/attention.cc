@@ -6,6 +6,7 @@
 // softmax (softmaxRow.h), dropout stream (dropoutStream.h) and gradient formulas, so the results agree
 // to float rounding (products: gemm.h with one thread).
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "../registry.h"
@@ -18,22 +19,59 @@
 namespace octet {
 namespace {
 
-// [B, H, Lq, Lk, D] and the bias' element strides over [B, H, Lq, Lk] (0 where it broadcasts).
+// [B, H, Lq, Lk, D], the bias' element strides over [B, H, Lq, Lk] (0 where it broadcasts), and the
+// layout of q, k, v (and their gradients, and the output): [B, H, L, D], or [B, L, H, D] — the
+// projections' own layout, so that the model needs no transposes around the kernel.
 struct Geometry {
   int64_t b, h, lq, lk, d;
   int64_t sb, sh, sq, sk;
+  bool headsLast;
   int64_t scores() const { return b * h * lq * lk; }
   int64_t biasSpan() const { return (b - 1) * sb + (h - 1) * sh + (lq - 1) * sq + (lk - 1) * sk + 1; }
+  // Where (batch, head) t's first row of a tensor with `len` rows starts, and the distance between its rows.
+  int64_t base(int64_t t, int64_t len) const { return headsLast ? (t / h) * len * h * d + (t % h) * d : t * len * d; }
+  int64_t rowStride() const { return headsLast ? h * d : d; }
 };
 
 bool readGeometry(const Napi::Value& v, Geometry& g) {
   const auto a = viewOf<int32_t>(v);
-  if (!a.ok || a.length != 9) return false;
-  g = {a.data[0], a.data[1], a.data[2], a.data[3], a.data[4], a.data[5], a.data[6], a.data[7], a.data[8]};
+  if (!a.ok || a.length != 10) return false;
+  g = {a.data[0], a.data[1], a.data[2], a.data[3], a.data[4], a.data[5], a.data[6], a.data[7], a.data[8], a.data[9] != 0};
   return g.b > 0 && g.h > 0 && g.lq > 0 && g.lk > 0 && g.d > 0 && g.sb >= 0 && g.sh >= 0 && g.sq >= 0 && g.sk >= 0;
 }
 
-// One product on the calling thread: c[m, n] = op(a)·op(b).
+float* scratch(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
+}
+
+// Per-thread buffers of one (batch, head): scores-sized tiles, and [L, D] slices.
+struct Scratch {
+  std::vector<float> tileA, tileB, q, k, v, dy, out;
+};
+thread_local Scratch tls;
+
+// (batch, head) t's [len, d] slice as a contiguous matrix: the tensor itself (heads first) or a copy.
+const float* gather(const float* x, const Geometry& g, int64_t t, int64_t len, std::vector<float>& buf) {
+  const float* src = x + g.base(t, len);
+  if (!g.headsLast) return src;
+  float* dst = scratch(buf, len * g.d);
+  for (int64_t i = 0; i < len; i++) std::memcpy(dst + i * g.d, src + i * g.rowStride(), static_cast<size_t>(g.d) * sizeof(float));
+  return dst;
+}
+
+// Where to compute (batch, head) t's [len, d] result: in place (heads first) or in `buf`, then scatter().
+float* target(float* x, const Geometry& g, int64_t t, int64_t len, std::vector<float>& buf) {
+  return g.headsLast ? scratch(buf, len * g.d) : x + g.base(t, len);
+}
+void scatter(float* x, const Geometry& g, int64_t t, int64_t len, const float* from) {
+  if (!g.headsLast) return;
+  float* dst = x + g.base(t, len);
+  for (int64_t i = 0; i < len; i++) std::memcpy(dst + i * g.rowStride(), from + i * g.d, static_cast<size_t>(g.d) * sizeof(float));
+}
+
+// One product on the calling thread: c[m, n] = op(a)·op(b). (Plain loops over the long axis were tried
+// for heads of depth 8: 1.2–2× slower than gemm.h's packed micro-kernel.)
 void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
   GemmArgs g;
   g.a = a;
@@ -48,13 +86,12 @@ void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int
   gemm(g);
 }
 
-float* scratch(std::vector<float>& v, int64_t n) {
-  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
-  return v.data();
-}
-
-thread_local std::vector<float> tlsScores;
-thread_local std::vector<float> tlsDropped;
+// s[m, n] = a[m, d]·b[n, d]ᵀ
+void timesTransposed(const float* a, const float* b, float* s, int64_t m, int64_t n, int64_t d) { product(a, b, s, m, n, d, false, true); }
+// out[m, d] = p[m, n]·v[n, d]
+void times(const float* p, const float* v, float* out, int64_t m, int64_t n, int64_t d) { product(p, v, out, m, d, n, false, false); }
+// out[n, d] = p[m, n]ᵀ·x[m, d]
+void transposedTimes(const float* p, const float* x, float* out, int64_t m, int64_t n, int64_t d) { product(p, x, out, n, d, m, true, false); }
 
 // kernelsAttention(q, k, v, bias|null, out, probs, mult|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
 //   probs = softmax(q·kᵀ·scale + bias); mult = dropout multipliers (rate > 0); out = (probs ∘ mult)·v
@@ -81,11 +118,12 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   }
   const int64_t tile = g.lq * g.lk;
   parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
-    float* s = scratch(tlsScores, tile);
+    Scratch& w = tls;
+    float* s = scratch(w.tileA, tile);
     for (int64_t t = t0; t < t1; t++) {
       const int64_t bi = t / g.h, hi = t % g.h;
       float* p = probs.data + t * tile;
-      product(q.data + t * g.lq * g.d, k.data + t * g.lk * g.d, s, g.lq, g.lk, g.d, false, true);
+      timesTransposed(gather(q.data, g, t, g.lq, w.q), gather(k.data, g, t, g.lk, w.k), s, g.lq, g.lk, g.d);
       for (int64_t i = 0; i < g.lq; i++) {
         float* row = s + i * g.lk;
         if (hasScale)
@@ -102,7 +140,9 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
         for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
         dropped = s;
       }
-      product(dropped, v.data + t * g.lk * g.d, out.data + t * g.lq * g.d, g.lq, g.d, g.lk, false, false);
+      float* o = target(out.data, g, t, g.lq, w.out);
+      times(dropped, gather(v.data, g, t, g.lk, w.v), o, g.lq, g.lk, g.d);
+      scatter(out.data, g, t, g.lq, o);
     }
   });
   return env.Undefined();
@@ -136,17 +176,22 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   const int64_t sliceQ = g.sq > 0 ? g.lq : 1, sliceK = g.sk > 0 ? g.lk : 1, slice = sliceQ * sliceK;
   std::vector<double> partial(dbias.data && !direct ? static_cast<size_t>(bh * slice) : 0, 0.0);
   parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
-    float* ds = scratch(tlsScores, tile);
-    float* dropped = mult.data ? scratch(tlsDropped, tile) : nullptr;
+    Scratch& w = tls;
+    float* ds = scratch(w.tileA, tile);
+    float* dropped = mult.data ? scratch(w.tileB, tile) : nullptr;
     for (int64_t t = t0; t < t1; t++) {
       const int64_t bi = t / g.h, hi = t % g.h;
       const float* p = probs.data + t * tile;
       const float* m = mult.data ? mult.data + t * tile : nullptr;
-      const float* dyt = dy.data + t * g.lq * g.d;
-      product(dyt, v.data + t * g.lk * g.d, ds, g.lq, g.lk, g.d, false, true);
+      const float* dyt = gather(dy.data, g, t, g.lq, w.dy);
+      const float* qt = gather(q.data, g, t, g.lq, w.q);
+      const float* kt = gather(k.data, g, t, g.lk, w.k);
+      timesTransposed(dyt, gather(v.data, g, t, g.lk, w.v), ds, g.lq, g.lk, g.d);
       if (m)
         for (int64_t j = 0; j < tile; j++) dropped[j] = p[j] * m[j];
-      product(m ? dropped : p, dyt, dv.data + t * g.lk * g.d, g.lk, g.d, g.lq, true, false);
+      float* o = target(dv.data, g, t, g.lk, w.out);
+      transposedTimes(m ? dropped : p, dyt, o, g.lq, g.lk, g.d);
+      scatter(dv.data, g, t, g.lk, o);
       double* acc = partial.empty() ? nullptr : partial.data() + t * slice;
       for (int64_t i = 0; i < g.lq; i++) {
         float* row = ds + i * g.lk;
@@ -169,8 +214,12 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
         if (hasScale)
           for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * scale;
       }
-      product(ds, k.data + t * g.lk * g.d, dq.data + t * g.lq * g.d, g.lq, g.d, g.lk, false, false);
-      product(ds, q.data + t * g.lq * g.d, dk.data + t * g.lk * g.d, g.lk, g.d, g.lq, true, false);
+      o = target(dq.data, g, t, g.lq, w.out);
+      times(ds, kt, o, g.lq, g.lk, g.d);
+      scatter(dq.data, g, t, g.lq, o);
+      o = target(dk.data, g, t, g.lk, w.out);
+      transposedTimes(ds, qt, o, g.lq, g.lk, g.d);
+      scatter(dk.data, g, t, g.lk, o);
     }
   });
   if (!partial.empty()) {
