@@ -6,7 +6,6 @@
 // softmax (softmaxRow.h), dropout stream (dropoutStream.h) and gradient formulas, so the results agree
 // to float rounding (products: gemm.h with one thread).
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "../registry.h"
@@ -14,7 +13,7 @@
 #include "gemm.h"
 #include "napiArgs.h"
 #include "parallel.h"
-#include "softmaxRow.h"
+#include "rowOps.h"
 
 namespace octet {
 namespace {
@@ -51,12 +50,32 @@ struct Scratch {
 };
 thread_local Scratch tls;
 
+// rows × cols floats between row strides (inline: a head's row is a few floats, too short for memcpy).
+void copyRows(float* __restrict dst, int64_t dstStride, const float* __restrict src, int64_t srcStride, int64_t rows, int64_t cols) {
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t e = 0; e < cols; e++) dst[i * dstStride + e] = src[i * srcStride + e];
+}
+
+// Adds the bias row (stride 1, or one value broadcast over the keys) to a row of scores.
+void addBiasRow(float* __restrict row, const float* __restrict br, int64_t sk, int64_t n) {
+  if (sk == 1) {
+    for (int64_t j = 0; j < n; j++) row[j] = row[j] + br[j];
+  } else {
+    const float b = br[0];
+    for (int64_t j = 0; j < n; j++) row[j] = row[j] + b;
+  }
+}
+
+void scaleRow(float* __restrict row, float scale, int64_t n) {
+  for (int64_t j = 0; j < n; j++) row[j] = row[j] * scale;
+}
+
 // (batch, head) t's [len, d] slice as a contiguous matrix: the tensor itself (heads first) or a copy.
 const float* gather(const float* x, const Geometry& g, int64_t t, int64_t len, std::vector<float>& buf) {
   const float* src = x + g.base(t, len);
   if (!g.headsLast) return src;
   float* dst = scratch(buf, len * g.d);
-  for (int64_t i = 0; i < len; i++) std::memcpy(dst + i * g.d, src + i * g.rowStride(), static_cast<size_t>(g.d) * sizeof(float));
+  copyRows(dst, g.d, src, g.rowStride(), len, g.d);
   return dst;
 }
 
@@ -67,7 +86,7 @@ float* target(float* x, const Geometry& g, int64_t t, int64_t len, std::vector<f
 void scatter(float* x, const Geometry& g, int64_t t, int64_t len, const float* from) {
   if (!g.headsLast) return;
   float* dst = x + g.base(t, len);
-  for (int64_t i = 0; i < len; i++) std::memcpy(dst + i * g.rowStride(), from + i * g.d, static_cast<size_t>(g.d) * sizeof(float));
+  copyRows(dst, g.rowStride(), from, g.d, len, g.d);
 }
 
 // One product on the calling thread: c[m, n] = op(a)·op(b). (Plain loops over the long axis were tried
@@ -126,12 +145,8 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       timesTransposed(gather(q.data, g, t, g.lq, w.q), gather(k.data, g, t, g.lk, w.k), s, g.lq, g.lk, g.d);
       for (int64_t i = 0; i < g.lq; i++) {
         float* row = s + i * g.lk;
-        if (hasScale)
-          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * scale;
-        if (bias.data) {
-          const float* br = bias.data + bi * g.sb + hi * g.sh + i * g.sq;
-          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] + br[j * g.sk];
-        }
+        if (hasScale) scaleRow(row, scale, g.lk);
+        if (bias.data) addBiasRow(row, bias.data + bi * g.sb + hi * g.sh + i * g.sq, g.sk, g.lk);
         softmaxRow(row, p + i * g.lk, g.lk);
       }
       const float* dropped = p;
@@ -194,25 +209,23 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
       scatter(dv.data, g, t, g.lk, o);
       double* acc = partial.empty() ? nullptr : partial.data() + t * slice;
       for (int64_t i = 0; i < g.lq; i++) {
-        float* row = ds + i * g.lk;
-        const float* pr = p + i * g.lk;
-        double sum = 0.0;
-        for (int64_t j = 0; j < g.lk; j++) {
-          const float dp = m ? row[j] * m[i * g.lk + j] : row[j];
-          row[j] = dp * pr[j];
-          sum += static_cast<double>(row[j]);
+        float* __restrict row = ds + i * g.lk;
+        const float* __restrict pr = p + i * g.lk;
+        if (m) {
+          const float* __restrict mr = m + i * g.lk;
+          for (int64_t j = 0; j < g.lk; j++) row[j] = (row[j] * mr[j]) * pr[j];
+        } else {
+          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * pr[j];
         }
-        const float s = static_cast<float>(sum);
+        const float s = static_cast<float>(sumRow(row, g.lk));
         for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] - s * pr[j];
         if (direct) {
-          float* br = dbias.data + bi * g.sb + hi * g.sh + i * g.sq;
-          for (int64_t j = 0; j < g.lk; j++) br[j * g.sk] = row[j];
+          copyRows(dbias.data + bi * g.sb + hi * g.sh + i * g.sq, 0, row, 0, 1, g.lk);
         } else if (acc) {
           double* ar = acc + (g.sq > 0 ? i : 0) * sliceK;
           for (int64_t j = 0; j < g.lk; j++) ar[g.sk > 0 ? j : 0] += static_cast<double>(row[j]);
         }
-        if (hasScale)
-          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * scale;
+        if (hasScale) scaleRow(row, scale, g.lk);
       }
       o = target(dq.data, g, t, g.lq, w.out);
       times(ds, kt, o, g.lq, g.lk, g.d);

@@ -15,13 +15,10 @@
 #include "parallel.h"
 #include "simd.h"
 #include "vecmath.h"
-#include "softmaxRow.h"
+#include "rowOps.h"
 
 namespace octet {
-namespace {
-
-enum ReduceOp { SUM = 0, MEAN = 1, MAX = 2, MIN = 3 };
-
+// Σ x in double; the AVX2 path keeps 8 partial sums (rowOps.h).
 double sumRow(const float* __restrict x, int64_t n) {
   int64_t i = 0;
   double s = 0.0;
@@ -41,6 +38,10 @@ double sumRow(const float* __restrict x, int64_t n) {
   for (; i < n; i++) s += x[i];
   return s;
 }
+
+namespace {
+
+enum ReduceOp { SUM = 0, MEAN = 1, MAX = 2, MIN = 3 };
 
 float extremeRow(const float* x, int64_t n, bool isMax) {
   float m = x[0];
@@ -119,8 +120,36 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 
 // Softmax of one row as TensorFlow.js composes it: e = exp(x − max), s = Σe (double, rounded to
 // float), y = e / s.
+// The row's maximum for softmax: vector max, then the scalar scan only if the row holds a NaN (which it
+// returns, as extremeRow does). Which zero a ±0 maximum carries may differ: exp(x − m) does not see it.
+static float softmaxMax(const float* x, int64_t n) {
+#if defined(__AVX2__) && defined(__FMA__)
+  if (kernelSimd() >= Simd::Avx2 && n >= 16) {
+    __m256 m = _mm256_loadu_ps(x), nan = _mm256_cmp_ps(m, m, _CMP_UNORD_Q);
+    int64_t i = 8;
+    for (; i + 8 <= n; i += 8) {
+      const __m256 v = _mm256_loadu_ps(x + i);
+      m = _mm256_max_ps(m, v);
+      nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    }
+    if (_mm256_movemask_ps(nan) == 0) {
+      alignas(32) float lanes[8];
+      _mm256_store_ps(lanes, m);
+      float r = lanes[0];
+      for (int l = 1; l < 8; l++) r = lanes[l] > r ? lanes[l] : r;
+      for (; i < n; i++) {
+        if (x[i] != x[i]) return extremeRow(x, n, true);
+        if (x[i] > r) r = x[i];
+      }
+      return r;
+    }
+  }
+#endif
+  return extremeRow(x, n, true);
+}
+
 void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
-  const float m = extremeRow(x, n, true);
+  const float m = softmaxMax(x, n);
   int64_t i = 0;
 #if defined(__AVX2__) && defined(__FMA__)
   if (kernelSimd() >= Simd::Avx2) {
