@@ -1,14 +1,16 @@
-// npm run bench:train [-- --workloads roberta,mt5,mt5-ref --configs <ids> --no-stock-cpu]
+// npm run bench:train [-- --workloads roberta,mt5,mt5-ref --configs <ids> --no-stock-cpu --breakdown]
 // Training-step speed on the CPU backends: forward + backward + adamw8bit for a reference RoBERTa and
 // the tiny mT5 fixture, per backend and kernel set, next to the same configuration's plain matrix
 // product (tf.matMul 1024³) measured in the same run and to stock TensorFlow.js (cpu and wasm).
-// GFLOP/s count the models' matrix products only (scripts/train-bench/flops.ts, by hand).
+// GFLOP/s count the models' matrix products only (scripts/train-bench/flops.ts, by hand). --breakdown
+// adds, for the two-thread fast configurations, the step's time inside and outside kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { registerOctetKernels } from '../kernels/register.ts';
 import { setupBackend } from '../kernels/setup.ts';
 import { tensorKernelsNative } from '../native/tensorKernels.ts';
+import { formatBreakdown, stepBreakdown } from './train-bench/breakdown.ts';
 import { timeDataParallel } from './train-bench/dataParallel.ts';
 import { plainMatMulGflops, timeSteps, type StepTiming } from './train-bench/measure.ts';
 import { referenceMt5, referenceRoberta, tinyMt5, type Workload } from './train-bench/workloads.ts';
@@ -18,6 +20,7 @@ const { values: args } = parseArgs({
     workloads: { type: 'string', default: 'roberta,mt5' },
     configs: { type: 'string', default: '' },
     'no-stock-cpu': { type: 'boolean', default: false },
+    breakdown: { type: 'boolean', default: false },
   },
 });
 
@@ -101,6 +104,12 @@ for (const w of workloads) {
     console.error(`  ${w.name} ${c.id}: ${fmt(row.timing.ms)} ms/step over ${row.timing.steps} steps (first loss ${row.timing.firstLoss.toFixed(4)}), matmul ${fmt(row.matmul)} GFLOP/s, tensors ${tf.memory().numTensors}`);
   }
   console.log(`\n${table(w, rows)}`);
+  if (args.breakdown) {
+    for (const c of chosen.filter((x) => x.kernels === 'fast' && x.threads === 2 && !x.workers)) {
+      await activate(c);
+      console.log(`\n${formatBreakdown(w, c.label, await stepBreakdown(w, c.backend))}`);
+    }
+  }
 }
 console.log(`\nload average after: ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
 console.log('¹ TensorFlow.js 4.22 kernels, except the scatter-add UnsortedSegmentSum: wasm has none (no embedding gradient at all) and cpu\'s makes one pass per vocabulary row (minutes per step at 50k).');

@@ -30,18 +30,32 @@ export interface StepTiming {
   steps: number;
   /** Loss of the first step (a sanity check that every configuration trains the same model). */
   firstLoss: number;
+  /** Mean time of the optimizer's update (applyGradients) in a timed step, ms (single-process timing only). */
+  optimizerMs?: number;
 }
 
 /** Builds the workload's model (random weights, seed 1) and adamw8bit, runs warm-up steps, then times steps until `budgetMs`. */
-export async function timeSteps(w: Workload, opts: { warmup?: number; minSteps?: number; maxSteps?: number; budgetMs?: number } = {}): Promise<StepTiming> {
+export interface TimeStepsOptions {
+  warmup?: number;
+  minSteps?: number;
+  maxSteps?: number;
+  budgetMs?: number;
+  /** Called right before and right after each timed step (not the warm-up ones). */
+  onTimedStep?: (phase: 'start' | 'end') => void;
+}
+
+export async function timeSteps(w: Workload, opts: TimeStepsOptions = {}): Promise<StepTiming> {
   const model = createRandomModel(parseModelConfig(w.config), { architecture: w.architecture, seed: 1 });
   const optimizer = createOptimizer('adamw8bit', { learningRate: 1e-4, weightDecay: 0.01 });
   const batch = toBatch(w.batch);
   const vars = model.trainableVariables();
   let step = 0;
+  let optimizerMs = 0;
   const run = async (): Promise<number> => {
     const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true, seed: 1000 + step++ }), vars);
+    const t = performance.now();
     optimizer.applyGradients(grads);
+    optimizerMs += performance.now() - t;
     const loss = (await value.data())[0];
     tf.dispose([value, grads]);
     return loss;
@@ -54,13 +68,16 @@ export async function timeSteps(w: Workload, opts: { warmup?: number; minSteps?:
     if (slow) opts = { ...opts, minSteps: 1, maxSteps: 1 };
     for (let i = 1; i < (slow ? 1 : (opts.warmup ?? 2)); i++) await run();
     const times: number[] = [];
+    optimizerMs = 0;
     const start = performance.now();
     while (times.length < (opts.maxSteps ?? 15) && (times.length < (opts.minSteps ?? 5) || performance.now() - start < (opts.budgetMs ?? 4000))) {
+      opts.onTimedStep?.('start');
       const t = performance.now();
       await run();
       times.push(performance.now() - t);
+      opts.onTimedStep?.('end');
     }
-    return { ms: median(times), steps: times.length, firstLoss };
+    return { ms: median(times), steps: times.length, firstLoss, optimizerMs: optimizerMs / times.length };
   } finally {
     optimizer.dispose();
     disposeBatch(batch);

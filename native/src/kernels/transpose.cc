@@ -1,7 +1,7 @@
 // Transpose with any permutation. The caller collapses axes that stay adjacent and passes, for each
 // output axis, its size and its stride in the input. When the last output axis is contiguous in the
 // input, rows are copied; otherwise the output axis that is contiguous in the input and the last one
-// are moved as 16×16 tiles, so both reads and writes stay in cache lines.
+// are moved as 16×16 tiles, so both reads and writes stay in cache lines, in blocks of the last axis.
 #include <cstdint>
 #include <cstring>
 
@@ -76,8 +76,14 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
   const int64_t nq = dims[q], nl = dims[rank - 1], sl = strides[rank - 1], oq = outStride[q];
   const int64_t planes = size / (nq * nl);
   constexpr int64_t T = 16;
-  parallelFor(planes, std::max<int64_t>(1, kElementGrain / (nq * nl)), [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; p++) {
+  // Tasks are (plane, block of kBlock positions along the last axis); a task walks all of q in T×T tiles,
+  // so the input rows of its block (kBlock strided rows) stay in cache from one tile to the next instead
+  // of being fetched again for every T-wide band of q (and a single large matrix splits across threads).
+  constexpr int64_t kBlock = 128;
+  const int64_t blocks = (nl + kBlock - 1) / kBlock;
+  parallelFor(planes * blocks, std::max<int64_t>(1, kElementGrain / (kBlock * nq)), [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t p = t / blocks, b0 = (t % blocks) * kBlock, b1 = std::min(nl, b0 + kBlock);
       // Decompose the plane index over every axis but q and the last.
       int64_t rem = p, inOff = 0, outOff = 0;
       for (int d = rank - 2; d >= 0; d--) {
@@ -89,8 +95,8 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
       }
       for (int64_t i0 = 0; i0 < nq; i0 += T) {
         const int64_t i1 = std::min(nq, i0 + T);
-        for (int64_t j0 = 0; j0 < nl; j0 += T) {
-          const int64_t j1 = std::min(nl, j0 + T);
+        for (int64_t j0 = b0; j0 < b1; j0 += T) {
+          const int64_t j1 = std::min(b1, j0 + T);
           for (int64_t i = i0; i < i1; i++)
             for (int64_t j = j0; j < j1; j++) dst[outOff + i * oq + j] = src[inOff + i + j * sl];
         }
