@@ -176,9 +176,9 @@ export const MT5_OUTER = {
   /** [B, Ls] and [B, T]: ids, masks, labels, shifted labels, the loss's per-token terms, the final norms' 1/rms. */
   encoderRows: { trainable: 7, frozen: { fused: 7, composed: 8 } },
   decoderRows: 7,
-  /** [B·(Ls+T), d_model] and [B·(Ls+T)]: the one lookup of encoder and decoder ids (and its gradient when shared.weight trains). */
-  pairModel: { trainable: 2, frozen: 0 },
-  pairRows: 1,
+  /** [B·(Ls+T), d_model] and [B·(Ls+T)]: the one lookup of encoder and decoder ids (and, when shared.weight trains, the ids its gradient keeps). */
+  pairModel: { trainable: 1, frozen: 0 },
+  pairRows: { trainable: 2, frozen: 1 },
   /** The stable embedding's LayerNorm on that lookup. */
   stablePairModel: { fused: 2, composed: 7 },
   stablePairRows: { fused: 2, composed: 3 },
@@ -187,7 +187,7 @@ export const MT5_OUTER = {
   /** [B, T, vocab]: lm_head output and its gradient (the loss keeps one log-sum-exp per row). */
   logits: 2,
   /** [heads, L, L] position-bias tables. */
-  encoderBias: { trainable: 3, frozen: { fused: 4, composed: 1 } },
+  encoderBias: { trainable: 3, frozen: { fused: 3, composed: 1 } },
   decoderBias: { fused: 2, composed: 3 },
 };
 
@@ -213,7 +213,8 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const encModel = enc * encLayerModel + dec * Dl.encoderGrads + pick(O.encoderModel, o) + dropCount(O.stackDropoutBuffers);
   const decModel = dec * decLayerModel + pick(O.decoderModel, o) + dropCount(O.stackDropoutBuffers);
   const pairModel = pick(O.pairModel, o) + (st ? pick(O.stablePairModel, o) : 0);
-  const pairRows = O.pairRows + (st ? pick(O.stablePairRows, o) : 0);
+  // The stable lookup's rows include the ids its gradient keeps; a plain lookup's are pairRows.
+  const pairRows = st ? 1 + pick(O.stablePairRows, o) : pick(O.pairRows, o);
   const rows = enc * E.rows * B * Ls + dec * (Dl.rows * B * T + pick(Dl.encoderRows, o) * B * Ls) + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
   const encBias = pick(O.encoderBias, o);
   const parts = [

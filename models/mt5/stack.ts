@@ -5,6 +5,7 @@ import type { MT5Config } from '../config/mt5.ts';
 import { activation } from '../layers/activations.ts';
 import { multiHeadAttention } from '../layers/attention.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
+import { embeddingLookup } from '../layers/embedding.ts';
 import { linear } from '../layers/linear.ts';
 import { causalMaskBias, keyMaskBias } from '../layers/masks.ts';
 import { rmsNorm } from '../layers/norms.ts';
@@ -15,7 +16,7 @@ import { SHARED, SHARED_NORM_BIAS, SHARED_NORM_WEIGHT, relativeBiasName } from '
 
 export function embedTokens(p: ParamStore, c: MT5Config, ids: tf.Tensor): tf.Tensor {
   if (c.stableEmbedding) return stableEmbeddingLookup(p.get(SHARED), p.get(SHARED_NORM_WEIGHT), p.get(SHARED_NORM_BIAS), ids, c.padTokenId);
-  return tf.gather(p.get(SHARED), ids);
+  return embeddingLookup(p.get(SHARED), ids, null);
 }
 
 /**
@@ -36,7 +37,7 @@ export function embedPair(p: ParamStore, c: MT5Config, encoderIds: tf.Tensor2D, 
 function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder', qLen: number, kLen: number): tf.Tensor {
   return tf.tidy(() => {
     const buckets = relativePositionBuckets(qLen, kLen, stack === 'encoder', c.relativeAttentionNumBuckets, c.relativeAttentionMaxDistance);
-    const values = tf.gather(p.get(relativeBiasName(stack)), tf.tensor2d(buckets, [qLen, kLen], 'int32')); // [q, k, H]
+    const values = embeddingLookup(p.get(relativeBiasName(stack)), tf.tensor2d(buckets, [qLen, kLen], 'int32'), null); // [q, k, H]
     return tf.expandDims(tf.transpose(values, [2, 0, 1]), 0);
   });
 }
