@@ -14,6 +14,8 @@ export const FUSED_KERNELS = {
   normGrad: 'OctetNormGrad',
   /** inputs { x } → [y, multiplier] as tf.dropout(x, rate, undefined, seed); attrs DropoutAttrs */
   dropout: 'OctetDropout',
+  /** inputs { logits [N, C], lse [N, 1], labels int32 [N], scale [N] } → (exp(logits − lse) − one_hot(labels)) · scale; no attrs */
+  crossEntropyGrad: 'OctetCrossEntropyGrad',
   /** inputs { q, k, v, bias? } ([B, H, L, D] or [B, L, H, D]; bias broadcasts to [B, H, Lq, Lk]) → [out, probs, multiplier (rate > 0)]; attrs AttentionAttrs */
   attention: 'OctetAttention',
   /** inputs { dy, q, k, v, probs, multiplier? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */

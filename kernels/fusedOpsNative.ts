@@ -1,4 +1,5 @@
-// The fused ops of common/fusedKernels.ts (GELU, LayerNorm / RMS norm, dropout), forward and backward,
+// The fused ops of common/fusedKernels.ts (GELU, LayerNorm / RMS norm, dropout, the cross-entropy
+// gradient), forward and backward,
 // for `cpu` and `wasm`, computed natively (native/src/kernels/fusedOps.cc). One pass per op instead of
 // the 5–15 composed kernels (and their temporaries) each replaces. Without the addon they are not
 // registered and models/ composes the same formulas from TensorFlow.js ops.
@@ -72,6 +73,20 @@ const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
   return [y, multiplier];
 };
 
+const crossEntropyGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend }) => {
+  const { logits, lse, labels, scale } = inputs as Record<'logits' | 'lse' | 'labels' | 'scale', TensorInfo>;
+  f32Inputs(logits, lse, scale);
+  if (labels.dtype !== 'int32') throw new Error(`OctetCrossEntropyGrad takes int32 labels, got ${labels.dtype}`);
+  if (logits.shape.length !== 2) throw new Error('OctetCrossEntropyGrad: logits must be [rows, classes]');
+  const [rows, classes] = logits.shape;
+  if (util.sizeFromShape(lse.shape) !== rows || util.sizeFromShape(labels.shape) !== rows || util.sizeFromShape(scale.shape) !== rows)
+    throw new Error('OctetCrossEntropyGrad: lse, labels and scale need one value per row of the logits');
+  const io = tensorIo(backend);
+  const out = io.make([rows, classes]);
+  if (rows > 0) native.crossEntropyGrad(io.f32(logits)!, io.f32(lse)!, io.i32(labels)!, io.f32(scale)!, io.f32(out)!, rows, classes);
+  return out;
+};
+
 export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 'cpu' | 'wasm'): KernelConfig[] {
   return [
     { kernelName: FUSED_KERNELS.gelu, backendName, kernelFunc: gelu(native) },
@@ -79,5 +94,6 @@ export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 
     { kernelName: FUSED_KERNELS.norm, backendName, kernelFunc: norm(native) },
     { kernelName: FUSED_KERNELS.normGrad, backendName, kernelFunc: normGrad(native) },
     { kernelName: FUSED_KERNELS.dropout, backendName, kernelFunc: dropout(native) },
+    { kernelName: FUSED_KERNELS.crossEntropyGrad, backendName, kernelFunc: crossEntropyGrad(native) },
   ];
 }

@@ -1,5 +1,7 @@
 // Losses as torch computes them in transformers' heads (all means, as the default reduction).
 import * as tf from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS } from '../common/fusedKernels.ts';
+import { hasFusedKernel, runFused } from './layers/fused.ts';
 
 export const IGNORE_INDEX = -100;
 
@@ -31,8 +33,13 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.tidy(() => {
           const [zs, l, idx, w] = saved;
+          const scale = tf.mul(w, dy);
+          // One pass over the logits where the backend has the fused kernel (cpu/wasm with the addon).
+          if (zs.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.crossEntropyGrad)) {
+            return [runFused(FUSED_KERNELS.crossEntropyGrad, { logits: zs, lse: l, labels: idx, scale }, {})[0], tf.zerosLike(idx)];
+          }
           const diff = tf.sub(tf.exp(tf.sub(zs, l)), tf.oneHot(idx as tf.Tensor1D, numClasses));
-          return [tf.mul(diff, tf.reshape(tf.mul(w, dy), [-1, 1])), tf.zerosLike(idx)];
+          return [tf.mul(diff, tf.reshape(scale, [-1, 1])), tf.zerosLike(idx)];
         });
       return { value, gradFunc };
     });

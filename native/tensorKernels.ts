@@ -63,6 +63,8 @@ export interface TensorKernelsNative {
    * [B, H, Lq, Lk] (0 = broadcast), 1 when q/k/v/out are [B, L, H, D] (else [B, H, L, D])]; scale null = unscaled.
    */
   attention(q: Float32Array, k: Float32Array, v: Float32Array, bias: Float32Array | null, out: Float32Array, probs: Float32Array, multiplier: Float32Array | null, geometry: Int32Array, scale: number | null, rate: number, state: AleaState | null): void;
+  /** out = (exp(z − lse) − one_hot(labels)) · scale over [rows, classes]; lse, labels, scale per row. */
+  crossEntropyGrad(z: Float32Array, lse: Float32Array, labels: Int32Array, scale: Float32Array, out: Float32Array, rows: number, classes: number): void;
   /** Its gradients; dbias (the bias' shape) summed over the axes the bias broadcasts on. */
   attentionGrad(dy: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, multiplier: Float32Array | null, dq: Float32Array, dk: Float32Array, dv: Float32Array, dbias: Float32Array | null, geometry: Int32Array, scale: number | null): void;
   /** Rows of an [outer, dim, inner] view by index; returns -1, or the position of the first index outside [0, dim). */
@@ -80,7 +82,7 @@ let cached: TensorKernelsNative | null | undefined;
 
 const NAMES = [
   'kernelsGemm', 'kernelsBinary', 'kernelsUnary', 'kernelsReduce', 'kernelsSoftmax', 'kernelsTranspose', 'kernelsGelu', 'kernelsNorm',
-  'kernelsNormGrad', 'kernelsDropout', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd', 'kernelsAttention', 'kernelsAttentionGrad',
+  'kernelsNormGrad', 'kernelsDropout', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd', 'kernelsAttention', 'kernelsAttentionGrad', 'kernelsCrossEntropyGrad',
 ] as const;
 
 export function tensorKernelsNative(log: (line: string) => void = (l) => console.warn(l)): TensorKernelsNative | null {
@@ -92,7 +94,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript kernels`);
     return (cached = null);
   }
-  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd, threads, simd, attention, attentionGrad] = NAMES.map((n) => addon[n] as Fn);
+  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd, threads, simd, attention, attentionGrad, crossEntropyGrad] = NAMES.map((n) => addon[n] as Fn);
   return (cached = {
     gemm: (c) => void gemm(c.a, c.b, c.c, c.batch, c.m, c.n, c.k, c.transA, c.transB, c.strideA, c.strideB, c.bias, c.relu ? 1 : 0, c.accumulate, c.threads),
     binary: (op, a, b, out, g) => void binary(BINARY_OPS[op], a, b, out, g),
@@ -106,6 +108,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
     attention: (q, k, v, bias, out, probs, m, geometry, scale, rate, s) =>
       void attention(q, k, v, bias, out, probs, m, geometry, scale ?? 1, scale !== null, rate, s?.s0 ?? 0, s?.s1 ?? 0, s?.s2 ?? 0, s?.c ?? 0),
+    crossEntropyGrad: (z, lse, labels, scale, out, rows, classes) => void crossEntropyGrad(z, lse, labels, scale, out, rows, classes),
     attentionGrad: (dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale) =>
       void attentionGrad(dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale ?? 1, scale !== null),
     gather: (x, indices, out, outer, dim, inner) => gather(x, indices, out, outer, dim, inner) as number,

@@ -71,6 +71,15 @@ function dropout(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
 
 const NORM_SHAPES = [[3, 5, 12], [1030, 96], [7, 1]];
 
+/** The cross-entropy gradient of models/losses.ts: the fused kernel, or the ops it replaces. */
+function crossEntropyGrad(z: tf.Tensor2D, labels: tf.Tensor1D, scale: tf.Tensor1D): tf.Tensor {
+  const lse = tf.logSumExp(z, -1, true);
+  if (has(FUSED_KERNELS.crossEntropyGrad)) return run(FUSED_KERNELS.crossEntropyGrad, { logits: z, lse, labels, scale }, {})[0];
+  return tf.mul(tf.sub(tf.exp(tf.sub(z, lse)), tf.oneHot(labels, z.shape[1])), tf.reshape(scale, [-1, 1]));
+}
+
+const CROSS_ENTROPY_SHAPES: [number, number][] = [[5, 13], [64, 1000], [3, 2], [2, 32128]];
+
 /** Attention as models/layers/attention.ts composes it: matMul, scale, bias, softmax, tf.dropout, matMul. */
 function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, a: AttentionAttrs): tf.Tensor {
   if (a.headsLast) {
@@ -151,6 +160,14 @@ export const fusedCases: KernelCase[] = [
     { kernel: FUSED_KERNELS.attention, name: c.name, tol: 2e-6, run: () => attentionCase(c, i)().slice(0, 1) },
     { kernel: FUSED_KERNELS.attentionGrad, name: c.name, tol: 2e-5, run: attentionCase(c, i) },
   ]),
+  ...CROSS_ENTROPY_SHAPES.map(([rows, classes], i): KernelCase => ({
+    kernel: FUSED_KERNELS.crossEntropyGrad, name: `[${rows}, ${classes}]`, tol: 2e-6,
+    run: () => {
+      const labels = tf.tensor1d(Array.from({ length: rows }, (_, r) => (r * 7 + i) % classes), 'int32');
+      const scale = tf.tensor1d(Array.from({ length: rows }, (_, r) => (r % 3 === 2 ? 0 : 1 / (rows - Math.floor(rows / 3)))));
+      return [crossEntropyGrad(uniform([rows, classes], 2600 + i, -8, 8) as tf.Tensor2D, labels, scale)];
+    },
+  })),
   ...([[0.1, 7], [0.5, 123456], [0.3, 0]] as const).map(([rate, seed], i): KernelCase => ({
     kernel: FUSED_KERNELS.dropout, name: `rate ${rate}, seed ${seed}: the masks of tf.dropout`, tol: 0,
     run: () => valueAndGrads((x) => dropout(x, { rate, seed }), [uniform([i === 1 ? 70001 : 33, 17], 1900 + i)], 2000 + i),
