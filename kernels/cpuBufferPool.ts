@@ -14,11 +14,13 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
 /**
  * Pooled arrays kept at most (bytes); beyond, freed arrays are left to the garbage collector. An eighth
- * of the machine's memory, within [256 MiB, 2 GiB]: a step's large buffers (an mT5 vocabulary's
+ * of the machine's memory, within [256 MiB, 1 GiB]: a step's large buffers (an mT5 vocabulary's
  * [32128, 512] gradient) must fit beside its activations to be reused — with 512 MiB, mt5-ref's step on
- * cpu reallocated 64 MB arrays every step (649 → 592 ms per step at 2 GiB, peak RSS 1.18 → 1.11 GB).
+ * cpu reallocated 64 MB arrays every step (649 ms per step; 576 ms at 1 GiB, peak RSS 1.1 GB both) —
+ * while arrays of sizes a step does not ask for again stay held: at 2 GiB one mT5-base step peaked at
+ * 7.17 GiB RSS, at 1 GiB 5.44 GiB.
  */
-export const POOL_CAP_BYTES = Math.min(2 * 2 ** 30, Math.max(256 * 2 ** 20, Math.floor(totalmem() / 8)));
+export const POOL_CAP_BYTES = Math.min(1 * 2 ** 30, Math.max(256 * 2 ** 20, Math.floor(totalmem() / 8)));
 
 export class CpuBufferPool {
   private readonly free = new Map<number, Float32Array[]>();
