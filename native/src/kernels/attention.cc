@@ -3,7 +3,7 @@
 // backward. One (batch, head) is one task on one thread, so its [Lq, Lk] scores stay in cache between
 // the products and the softmax, instead of 6–15 kernels each streaming the whole [B, H, Lq, Lk] tensor.
 // The float operations follow the composed TensorFlow.js ops (models/layers/attention.ts): the same
-// softmax (softmaxRow.h), dropout stream (dropoutStream.h) and gradient formulas, so the results agree
+// softmax (rowOps.h), dropout stream (dropoutStream.h) and gradient formulas, so the results agree
 // to float rounding (products: gemm.h with one thread).
 #include <cstdint>
 #include <vector>
