@@ -7,7 +7,8 @@ import { util } from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, type AttentionAttrs } from '../common/fusedKernels.ts';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { aleaState } from './alea.ts';
-import { tensorIo } from './tensorIo.ts';
+import { broadcastStrides } from './geometry.ts';
+import { assertFloat32, tensorIo } from './tensorIo.ts';
 
 /**
  * [B, H, Lq, Lk, D, bias strides over [B, H, Lq, Lk] (0 where it broadcasts), heads last], checked;
@@ -21,29 +22,20 @@ export function attentionGeometry(q: number[], k: number[], v: number[], bias: n
   const [b, h, lq, d] = headsLast ? [q[0], q[2], q[1], q[3]] : q;
   const lk = headsLast ? k[1] : k[2];
   if (k[0] !== b || k[headsLast ? 2 : 1] !== h || k[3] !== d || !util.arraysEqual(k, v)) fail('k and v must match q in batch, heads and depth, and each other');
-  const strides = [0, 0, 0, 0];
+  const full = [b, h, lq, lk];
   if (bias) {
     if (bias.length > 4) fail('the bias has more than 4 axes');
-    const full = [b, h, lq, lk];
-    const padded = [...new Array<number>(4 - bias.length).fill(1), ...bias];
-    let acc = 1;
-    for (let a = 3; a >= 0; a--) {
-      if (padded[a] !== 1 && padded[a] !== full[a]) fail(`the bias does not broadcast to [${full.join(', ')}]`);
-      strides[a] = padded[a] === 1 ? 0 : acc;
-      acc *= padded[a];
-    }
+    const offset = 4 - bias.length;
+    if (bias.some((n, a) => n !== 1 && n !== full[a + offset])) fail(`the bias does not broadcast to [${full.join(', ')}]`);
   }
+  const strides = bias ? broadcastStrides(bias, full) : [0, 0, 0, 0];
   return Int32Array.from([b, h, lq, lk, d, ...strides, headsLast ? 1 : 0]);
-}
-
-function f32(...ts: (TensorInfo | undefined)[]): void {
-  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`OctetAttention takes float32 tensors, got ${t.dtype}`);
 }
 
 const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { q, k, v, bias } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo };
   const { scale, rate, seed, headsLast } = attrs as unknown as AttentionAttrs;
-  f32(q, k, v, bias);
+  assertFloat32(FUSED_KERNELS.attention, q, k, v, bias);
   const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null, headsLast);
   const io = tensorIo(backend);
   const scoresShape = [...geometry.slice(0, 4)];
@@ -58,7 +50,7 @@ const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
 const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { dy, q, k, v, probs, multiplier } = inputs as Record<'dy' | 'q' | 'k' | 'v' | 'probs', TensorInfo> & { multiplier?: TensorInfo };
   const { scale, biasShape, headsLast } = attrs as unknown as AttentionAttrs;
-  f32(dy, q, k, v, probs, multiplier);
+  assertFloat32(FUSED_KERNELS.attentionGrad, dy, q, k, v, probs, multiplier);
   const geometry = attentionGeometry(q.shape, k.shape, v.shape, biasShape, headsLast);
   if (!util.arraysEqual(dy.shape, q.shape)) throw new Error('OctetAttentionGrad: dy must have the shape of q');
   const io = tensorIo(backend);

@@ -8,15 +8,11 @@ import { util } from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../common/fusedKernels.ts';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { aleaState } from './alea.ts';
-import { tensorIo } from './tensorIo.ts';
-
-function f32Inputs(...ts: (TensorInfo | undefined)[]): void {
-  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`Octet fused kernels take float32 tensors, got ${t.dtype}`);
-}
+import { assertFloat32, tensorIo } from './tensorIo.ts';
 
 const gelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { x } = inputs as { x: TensorInfo };
-  f32Inputs(x);
+  assertFloat32('Octet fused kernels', x);
   const io = tensorIo(backend);
   const out = io.make([...x.shape]);
   if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', null);
@@ -25,7 +21,7 @@ const gelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, at
 
 const geluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
-  f32Inputs(dy, x);
+  assertFloat32('Octet fused kernels', dy, x);
   if (!util.arraysEqual(dy.shape, x.shape)) throw new Error('OctetGeluGrad: dy and x must have the same shape');
   const io = tensorIo(backend);
   const out = io.make([...x.shape]);
@@ -36,7 +32,7 @@ const geluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
 const norm = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { x, weight, bias } = inputs as { x: TensorInfo; weight: TensorInfo; bias?: TensorInfo };
   const { eps, rms } = attrs as unknown as NormAttrs;
-  f32Inputs(x, weight, bias);
+  assertFloat32('Octet fused kernels', x, weight, bias);
   const h = x.shape[x.shape.length - 1];
   const rows = util.sizeFromShape(x.shape) / h;
   if (util.sizeFromShape(weight.shape) !== h || (!rms && (!bias || util.sizeFromShape(bias.shape) !== h))) throw new Error('OctetNorm: weight/bias must have the last dimension of x');
@@ -51,7 +47,7 @@ const norm = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, at
 const normGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { dy, xhat, rstd, weight } = inputs as { dy: TensorInfo; xhat: TensorInfo; rstd: TensorInfo; weight: TensorInfo };
   const { rms } = attrs as unknown as NormAttrs;
-  f32Inputs(dy, xhat, rstd, weight);
+  assertFloat32('Octet fused kernels', dy, xhat, rstd, weight);
   const h = xhat.shape[xhat.shape.length - 1];
   const rows = util.sizeFromShape(xhat.shape) / h;
   const io = tensorIo(backend);
@@ -65,7 +61,7 @@ const normGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
 const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { x } = inputs as { x: TensorInfo };
   const { rate, seed } = attrs as unknown as DropoutAttrs;
-  f32Inputs(x);
+  assertFloat32('Octet fused kernels', x);
   const io = tensorIo(backend);
   const y = io.make([...x.shape]);
   const multiplier = io.make([...x.shape]);
@@ -75,7 +71,7 @@ const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
 
 const crossEntropyGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend }) => {
   const { logits, lse, labels, scale } = inputs as Record<'logits' | 'lse' | 'labels' | 'scale', TensorInfo>;
-  f32Inputs(logits, lse, scale);
+  assertFloat32('Octet fused kernels', logits, lse, scale);
   if (labels.dtype !== 'int32') throw new Error(`OctetCrossEntropyGrad takes int32 labels, got ${labels.dtype}`);
   if (logits.shape.length !== 2) throw new Error('OctetCrossEntropyGrad: logits must be [rows, classes]');
   const [rows, classes] = logits.shape;

@@ -33,6 +33,13 @@ export interface BinaryGeometry {
   packed: Int32Array;
 }
 
+/** For each axis of `outShape`, the stride of `shape` broadcast to it (right-aligned; 0 where it broadcasts). */
+export function broadcastStrides(shape: number[], outShape: number[]): number[] {
+  const own = rowMajorStrides(shape);
+  const offset = outShape.length - shape.length;
+  return outShape.map((_, d) => (d < offset || shape[d - offset] === 1 ? 0 : own[d - offset]));
+}
+
 /** Broadcasting a ∘ b: null when the shapes do not broadcast or the rank exceeds 8. */
 export function binaryGeometry(aShape: number[], bShape: number[]): BinaryGeometry | null {
   let outShape: number[];
@@ -41,12 +48,7 @@ export function binaryGeometry(aShape: number[], bShape: number[]): BinaryGeomet
   } catch {
     return null;
   }
-  const stridesFor = (shape: number[]) => {
-    const own = rowMajorStrides(shape);
-    const offset = outShape.length - shape.length;
-    return outShape.map((_, d) => (d < offset || shape[d - offset] === 1 ? 0 : own[d - offset]));
-  };
-  const { dims, strides } = collapse(outShape, [stridesFor(aShape), stridesFor(bShape)]);
+  const { dims, strides } = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
   if (dims.length > 8) return null;
   return { outShape, packed: Int32Array.from([dims.length, ...dims, ...strides[0], ...strides[1]]) };
 }

@@ -52,6 +52,11 @@ function wasmIo(wasm: BackendWasm): TensorIo {
   };
 }
 
+/** Throws unless every given tensor is float32 (the native kernels read Float32Arrays). */
+export function assertFloat32(kernel: string, ...ts: (TensorInfo | undefined)[]): void {
+  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`${kernel} takes float32 tensors, got ${t.dtype}`);
+}
+
 const cache = new WeakMap<object, TensorIo>();
 
 export function tensorIo(backend: KernelBackend | unknown): TensorIo {

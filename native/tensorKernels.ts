@@ -63,10 +63,10 @@ export interface TensorKernelsNative {
    * [B, H, Lq, Lk] (0 = broadcast), 1 when q/k/v/out are [B, L, H, D] (else [B, H, L, D])]; scale null = unscaled.
    */
   attention(q: Float32Array, k: Float32Array, v: Float32Array, bias: Float32Array | null, out: Float32Array, probs: Float32Array, multiplier: Float32Array | null, geometry: Int32Array, scale: number | null, rate: number, state: AleaState | null): void;
-  /** out = (exp(z − lse) − one_hot(labels)) · scale over [rows, classes]; lse, labels, scale per row. */
-  crossEntropyGrad(z: Float32Array, lse: Float32Array, labels: Int32Array, scale: Float32Array, out: Float32Array, rows: number, classes: number): void;
   /** Its gradients; dbias (the bias' shape) summed over the axes the bias broadcasts on. */
   attentionGrad(dy: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, multiplier: Float32Array | null, dq: Float32Array, dk: Float32Array, dv: Float32Array, dbias: Float32Array | null, geometry: Int32Array, scale: number | null): void;
+  /** out = (exp(z − lse) − one_hot(labels)) · scale over [rows, classes]; lse, labels, scale per row. */
+  crossEntropyGrad(z: Float32Array, lse: Float32Array, labels: Int32Array, scale: Float32Array, out: Float32Array, rows: number, classes: number): void;
   /** Rows of an [outer, dim, inner] view by index; returns -1, or the position of the first index outside [0, dim). */
   gather(x: Float32Array, indices: Int32Array, out: Float32Array, outer: number, dim: number, inner: number): number;
   /** out = 0, then out[ids[i], :] += x[i, :] (ids outside [0, numSegments) are dropped). */
@@ -108,9 +108,9 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
     attention: (q, k, v, bias, out, probs, m, geometry, scale, rate, s) =>
       void attention(q, k, v, bias, out, probs, m, geometry, scale ?? 1, scale !== null, rate, s?.s0 ?? 0, s?.s1 ?? 0, s?.s2 ?? 0, s?.c ?? 0),
-    crossEntropyGrad: (z, lse, labels, scale, out, rows, classes) => void crossEntropyGrad(z, lse, labels, scale, out, rows, classes),
     attentionGrad: (dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale) =>
       void attentionGrad(dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale ?? 1, scale !== null),
+    crossEntropyGrad: (z, lse, labels, scale, out, rows, classes) => void crossEntropyGrad(z, lse, labels, scale, out, rows, classes),
     gather: (x, indices, out, outer, dim, inner) => gather(x, indices, out, outer, dim, inner) as number,
     scatterAdd: (x, ids, out, segments, inner) => void scatterAdd(x, ids, out, segments, inner),
     threads: (set) => threads(...(set === undefined ? [] : [set])) as number,

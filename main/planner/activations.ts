@@ -213,8 +213,9 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const encModel = enc * encLayerModel + dec * Dl.encoderGrads + pick(O.encoderModel, o) + dropCount(O.stackDropoutBuffers);
   const decModel = dec * decLayerModel + pick(O.decoderModel, o) + dropCount(O.stackDropoutBuffers);
   const pairModel = pick(O.pairModel, o) + (st ? pick(O.stablePairModel, o) : 0);
-  // The stable lookup's rows include the ids its gradient keeps; a plain lookup's are pairRows.
-  const pairRows = st ? 1 + pick(O.stablePairRows, o) : pick(O.pairRows, o);
+  // The stable lookup keeps the ids (as a frozen plain lookup does) plus its own rows, which include
+  // the ids its gradient keeps.
+  const pairRows = st ? O.pairRows.frozen + pick(O.stablePairRows, o) : pick(O.pairRows, o);
   const rows = enc * E.rows * B * Ls + dec * (Dl.rows * B * T + pick(Dl.encoderRows, o) * B * Ls) + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
   const encBias = pick(O.encoderBias, o);
   const parts = [

@@ -5,7 +5,7 @@ import { dropout, seededDropout, takeDropoutSeed, type RunContext } from './drop
 import { hasFusedKernel, runFused } from './fused.ts';
 
 /** [B, L, H*D] → [B, H, L, D] */
-export function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor4D {
+function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [b, l, inner] = x.shape;
     return tf.transpose(tf.reshape(x, [b, l, numHeads, inner / numHeads]), [0, 2, 1, 3]);
@@ -13,7 +13,7 @@ export function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor4D {
 }
 
 /** [B, H, L, D] → [B, L, H*D] */
-export function mergeHeads(x: tf.Tensor): tf.Tensor3D {
+function mergeHeads(x: tf.Tensor): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, h, l, d] = x.shape;
     return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [b, l, h * d]);
