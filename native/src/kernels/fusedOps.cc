@@ -208,10 +208,7 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   if (!x.ok || !y.ok || !mult.ok || y.length < x.length || mult.length < x.length || !(rate >= 0.0 && rate < 1.0))
     return throwError(env, "kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c)");
   const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 4), numArg(info, 5), numArg(info, 6), numArg(info, 7));
-  dropoutMultipliers(stream, rate, mult.data, x.length);
-  parallelFor(x.length, kElementGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; i++) y.data[i] = x.data[i] * mult.data[i];
-  });
+  dropoutMultipliers(stream, rate, mult.data, x.length, x.data, y.data);
   return env.Undefined();
 }
 

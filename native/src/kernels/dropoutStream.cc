@@ -1,0 +1,258 @@
+// dropoutMultipliers (dropoutStream.h): one Alea stream over the whole tensor, split into lanes that
+// threads and vector lanes draw side by side. A lag-3 MWC is a multiplicative congruential generator
+// in disguise: with Z = x0 + b·x1 + b²·x2 + b³·c and m = a·b³ − 1, one step maps Z to Z·b⁻¹ mod m
+// (b⁻¹ = a·b²), so the state n draws ahead is Z·(a·b²)ⁿ mod m, read back in base b. Every lane starts
+// there, and the multipliers are tf.dropout's bit for bit however the stream is split.
+#include "dropoutStream.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "parallel.h"
+#include "simd.h"
+
+namespace octet {
+namespace {
+
+using u128 = unsigned __int128;
+constexpr uint64_t kA = 2091639ULL;
+constexpr u128 kM = (static_cast<u128>(kA) << 96) - 1;  // < 2^117
+constexpr u128 kStep = static_cast<u128>(kA) << 64;     // b⁻¹ mod m
+
+// x·y mod m for x, y < m. The 234-bit product P = Q·2^96 + L, and a·2^96 ≡ 1 (mod m), so
+// P ≡ ⌊Q/a⌋ + (Q mod a)·2^96 + L: both terms are below 2^117.
+u128 mulMod(u128 x, u128 y) {
+  const uint64_t x0 = static_cast<uint64_t>(x), x1 = static_cast<uint64_t>(x >> 64);
+  const uint64_t y0 = static_cast<uint64_t>(y), y1 = static_cast<uint64_t>(y >> 64);
+  const u128 lo = static_cast<u128>(x0) * y0, m1 = static_cast<u128>(x0) * y1, m2 = static_cast<u128>(x1) * y0, hi = static_cast<u128>(x1) * y1;
+  u128 acc = (lo >> 64) + static_cast<uint64_t>(m1) + static_cast<uint64_t>(m2);
+  const uint64_t p0 = static_cast<uint64_t>(lo), p1 = static_cast<uint64_t>(acc);
+  acc = (acc >> 64) + (m1 >> 64) + (m2 >> 64) + static_cast<uint64_t>(hi);
+  const uint64_t p2 = static_cast<uint64_t>(acc);
+  const uint64_t p3 = static_cast<uint64_t>((acc >> 64) + (hi >> 64));
+  // Q = P >> 96 < 2^138 in limbs q0, q1 (q2 = p3 >> 32 < a, so ⌊Q/a⌋ < 2^128).
+  const uint64_t q0 = (p1 >> 32) | (p2 << 32), q1 = (p2 >> 32) | (p3 << 32), q2 = p3 >> 32;
+  u128 cur = (static_cast<u128>(q2) << 64) | q1;
+  const uint64_t d1 = static_cast<uint64_t>(cur / kA);
+  cur = (static_cast<u128>(static_cast<uint64_t>(cur % kA)) << 64) | q0;
+  const uint64_t d0 = static_cast<uint64_t>(cur / kA);
+  const uint64_t r = static_cast<uint64_t>(cur % kA);
+  const u128 low96 = (static_cast<u128>(p1 & 0xffffffffULL) << 64) | p0;
+  u128 z = ((static_cast<u128>(d1) << 64) | d0) + ((static_cast<u128>(r) << 96) | low96);
+  while (z >= kM) z -= kM;
+  return z;
+}
+
+u128 powMod(u128 base, uint64_t e) {
+  u128 r = 1;
+  for (; e; e >>= 1) {
+    if (e & 1) r = mulMod(r, base);
+    base = mulMod(base, base);
+  }
+  return r;
+}
+
+u128 encode(const AleaStream& s) {
+  const u128 z = static_cast<u128>(s.x0) | (static_cast<u128>(s.x1) << 32) | (static_cast<u128>(s.x2) << 64) | (static_cast<u128>(s.c) << 96);
+  return z % kM;
+}
+
+AleaStream decode(u128 z) {
+  return {static_cast<uint64_t>(z & 0xffffffffU), static_cast<uint64_t>((z >> 32) & 0xffffffffU), static_cast<uint64_t>((z >> 64) & 0xffffffffU),
+          static_cast<uint64_t>(z >> 96)};
+}
+
+// floor(u + keep) / keep with u = x2·2^-32 rounded to float, as tf.dropout computes it.
+inline float multiplier(uint64_t x2, float keep, float scale) {
+  const float u = static_cast<float>(static_cast<double>(x2) * 2.3283064365386963e-10);
+  return std::floor(u + keep) * scale;
+}
+
+// Where the multipliers go, and the input they multiply (when applied here: y = x·multiplier).
+struct Dest {
+  float* mult;
+  const float* x;
+  float* y;
+  Dest at(int64_t i) const { return {mult + i, x ? x + i : nullptr, y ? y + i : nullptr}; }
+};
+
+// n draws from s into out.
+void runScalar(AleaStream s, Dest out, int64_t n, float keep, float scale) {
+  uint64_t x0 = s.x0, x1 = s.x1, x2 = s.x2, c = s.c;
+  for (int64_t i = 0; i < n; i++) {
+    const uint64_t t = kA * x0 + c;
+    c = t >> 32;
+    x0 = x1;
+    x1 = x2;
+    x2 = t & 0xffffffffULL;
+    out.mult[i] = multiplier(x2, keep, scale);
+  }
+  if (out.x)
+    for (int64_t i = 0; i < n; i++) out.y[i] = out.x[i] * out.mult[i];
+}
+
+// Eight lanes drawn side by side, each step's eight multipliers in one __m256 (lane e in element e):
+// a generator for the AVX-512 path (one 8 × 64-bit vector per state word) and one for AVX2 (two 4 × 64).
+constexpr int kWidth = 8;
+
+#if defined(__AVX2__)
+// The exact double of a value below 2^32 held in a 64-bit lane: its bits under 2^52's exponent, minus 2^52.
+constexpr long long kMagic = 0x4330000000000000LL;
+
+struct LaneInit {
+  alignas(64) uint64_t x0[kWidth], x1[kWidth], x2[kWidth], c[kWidth];
+  explicit LaneInit(const AleaStream* st) {
+    for (int e = 0; e < kWidth; e++) x0[e] = st[e].x0, x1[e] = st[e].x1, x2[e] = st[e].x2, c[e] = st[e].c;
+  }
+};
+
+#if defined(__AVX512F__)
+struct Gen512 {
+  __m512i x0, x1, x2, c;
+  const __m512i a = _mm512_set1_epi64(static_cast<long long>(kA)), low = _mm512_set1_epi64(0xffffffffLL), magic = _mm512_set1_epi64(kMagic);
+  const __m256 keep, scale, unit = _mm256_set1_ps(2.3283064365386963e-10f);
+  Gen512(const AleaStream* st, float k, float s) : keep(_mm256_set1_ps(k)), scale(_mm256_set1_ps(s)) {
+    const LaneInit in(st);
+    x0 = _mm512_load_si512(in.x0), x1 = _mm512_load_si512(in.x1), x2 = _mm512_load_si512(in.x2), c = _mm512_load_si512(in.c);
+  }
+  __m256 next() {
+    const __m512i t = _mm512_add_epi64(_mm512_mul_epu32(x0, a), c);
+    c = _mm512_srli_epi64(t, 32);
+    x0 = x1;
+    x1 = x2;
+    x2 = _mm512_and_si512(t, low);
+    const __m512d d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(x2, magic)), _mm512_castsi512_pd(magic));
+    const __m256 u = _mm256_mul_ps(_mm512_cvtpd_ps(d), unit);
+    return _mm256_mul_ps(_mm256_floor_ps(_mm256_add_ps(u, keep)), scale);
+  }
+};
+#endif
+
+struct Gen256 {
+  __m256i x0[2], x1[2], x2[2], c[2];
+  const __m256i a = _mm256_set1_epi64x(static_cast<long long>(kA)), low = _mm256_set1_epi64x(0xffffffffLL), magic = _mm256_set1_epi64x(kMagic);
+  const __m128 keep, scale, unit = _mm_set1_ps(2.3283064365386963e-10f);
+  Gen256(const AleaStream* st, float k, float s) : keep(_mm_set1_ps(k)), scale(_mm_set1_ps(s)) {
+    const LaneInit in(st);
+    auto load = [](const uint64_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); };
+    for (int h = 0; h < 2; h++) x0[h] = load(in.x0 + 4 * h), x1[h] = load(in.x1 + 4 * h), x2[h] = load(in.x2 + 4 * h), c[h] = load(in.c + 4 * h);
+  }
+  __m128 half(int h) {
+    const __m256i t = _mm256_add_epi64(_mm256_mul_epu32(x0[h], a), c[h]);
+    c[h] = _mm256_srli_epi64(t, 32);
+    x0[h] = x1[h];
+    x1[h] = x2[h];
+    x2[h] = _mm256_and_si256(t, low);
+    const __m256d d = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(x2[h], magic)), _mm256_castsi256_pd(magic));
+    const __m128 u = _mm_mul_ps(_mm256_cvtpd_ps(d), unit);
+    return _mm_mul_ps(_mm_floor_ps(_mm_add_ps(u, keep)), scale);
+  }
+  __m256 next() {
+    const __m128 lo = half(0);
+    return _mm256_set_m128(half(1), lo);
+  }
+};
+
+// r[i][e] → r[e][i] for an 8 × 8 block.
+inline void transpose8(__m256* r) {
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; i++) r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20), r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+}
+
+// Lane e draws count[e] values into out + e·len, eight steps at a time transposed into eight rows of
+// eight (a lane near its end stores only what it has).
+template <class Gen>
+void runLanes(Gen gen, Dest out, int64_t len, const int64_t* count) {
+  const int64_t longest = *std::max_element(count, count + kWidth);
+  for (int64_t i0 = 0; i0 < longest; i0 += 8) {
+    __m256 r[8];
+    for (int i = 0; i < 8; i++) r[i] = gen.next();
+    transpose8(r);
+    for (int e = 0; e < kWidth; e++) {
+      const Dest d = out.at(e * len + i0);
+      const int64_t n = count[e] - i0;
+      if (n >= 8) {
+        _mm256_storeu_ps(d.mult, r[e]);
+        if (d.x) _mm256_storeu_ps(d.y, _mm256_mul_ps(_mm256_loadu_ps(d.x), r[e]));
+      } else if (n > 0) {
+        alignas(32) float row[8];
+        _mm256_store_ps(row, r[e]);
+        for (int64_t i = 0; i < n; i++) {
+          d.mult[i] = row[i];
+          if (d.x) d.y[i] = d.x[i] * row[i];
+        }
+      }
+    }
+  }
+}
+#endif
+
+// Below this many draws one scalar stream is cheaper than finding the lanes' starts.
+constexpr int64_t kMinVector = 2048;
+// Draws per lane of the scalar path's threads.
+constexpr int64_t kScalarLane = 16384;
+
+// The starts of `lanes` lanes of `len` draws each.
+std::vector<AleaStream> laneStarts(const AleaStream& s, int64_t lanes, int64_t len) {
+  std::vector<AleaStream> starts(static_cast<size_t>(lanes));
+  const u128 jump = powMod(kStep, static_cast<uint64_t>(len));
+  u128 z = encode(s);
+  for (int64_t k = 0; k < lanes; k++, z = mulMod(z, jump)) starts[k] = decode(z);
+  return starts;
+}
+
+}  // namespace
+
+void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n, const float* x, float* y) {
+  const Dest dest{mult, x, y};
+  const float keep = static_cast<float>(1.0 - rate);
+  const float scale = 1.0f / keep;
+  const Simd simd = kernelSimd();
+  const int threads = kernelThreads();
+  if (simd == Simd::Scalar || n < kMinVector) {
+    if (n < 4 * kScalarLane || threads == 1) return runScalar(s, dest, n, keep, scale);
+    const int64_t lanes = (n + kScalarLane - 1) / kScalarLane;
+    const std::vector<AleaStream> starts = laneStarts(s, lanes, kScalarLane);
+    parallelFor(lanes, 1, [&](int64_t k0, int64_t k1) {
+      for (int64_t k = k0; k < k1; k++) runScalar(starts[k], dest.at(k * kScalarLane), std::min(kScalarLane, n - k * kScalarLane), keep, scale);
+    });
+    return;
+  }
+  // Groups of eight lanes, about two groups per thread once the stream is long enough.
+  const int64_t groups = std::clamp<int64_t>(n / (kWidth * 4096), 1, 2 * threads);
+  // Lanes a multiple of 4 KiB apart would share the L1 cache's sets: 512 bytes more spreads them.
+  int64_t len = (n + groups * kWidth - 1) / (groups * kWidth);
+  if (len >= 4096) len = (len + 895) / 1024 * 1024 + 128;
+  const std::vector<AleaStream> starts = laneStarts(s, groups * kWidth, len);
+  parallelFor(groups, 1, [&](int64_t g0, int64_t g1) {
+    for (int64_t g = g0; g < g1; g++) {
+      int64_t count[kWidth];
+      for (int e = 0; e < kWidth; e++) count[e] = std::clamp<int64_t>(n - (g * kWidth + e) * len, 0, len);
+      const Dest out = dest.at(g * kWidth * len);
+      const AleaStream* st = starts.data() + g * kWidth;
+#if defined(__AVX512F__)
+      if (simd == Simd::Avx512) {
+        runLanes(Gen512(st, keep, scale), out, len, count);
+        continue;
+      }
+#endif
+#if defined(__AVX2__)
+      runLanes(Gen256(st, keep, scale), out, len, count);
+#else
+      for (int e = 0; e < kWidth; e++) runScalar(st[e], out.at(e * len), count[e], keep, scale);
+#endif
+    }
+  });
+}
+
+}  // namespace octet
