@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -298,6 +299,46 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
   }
 }
 
+// Weight gradients (xᵀ·dy: a few rows and columns, the tokens as K) leave the row and column blocks
+// too few to share, and each K block would cost two pool calls: such products are split along K
+// instead, into chunks of kChunkK whose count depends on K alone, so the sum's rounding does not
+// depend on the threads. Each chunk's partial product lands in its own buffer; the partials are then
+// added in chunk order, followed by the epilogue.
+constexpr int64_t kChunkK = 512;
+constexpr int64_t kMaxSplitOutput = 128 * 128;
+
+bool splitsK(const Problem& P) { return P.k >= 2 * kChunkK && P.m * P.n <= kMaxSplitOutput; }
+
+void runSplitK(const Problem& P, KernelPool& pool, MicroKernel kernel) {
+  const int64_t chunks = std::min<int64_t>(P.k / kChunkK, 64);
+  const int64_t mn = P.m * P.n;
+  std::vector<float> partial(static_cast<size_t>(chunks * mn));
+  pool.run(chunks, [&](int64_t t) {
+    const int64_t p0 = P.k * t / chunks, p1 = P.k * (t + 1) / chunks;
+    Problem sub = P;
+    sub.a += P.transA ? p0 * P.lda : p0;
+    sub.b += P.transB ? p0 : p0 * P.ldb;
+    sub.k = p1 - p0;
+    sub.c = partial.data() + t * mn;
+    sub.ldc = P.n;
+    sub.bias = nullptr;
+    sub.relu = false;
+    sub.accumulate = false;
+    runProblem(sub, nullptr, kernel);
+  });
+  for (int64_t i = 0; i < P.m; i++) {
+    float* cr = P.c + i * P.ldc;
+    for (int64_t j = 0; j < P.n; j++) {
+      float v = partial[i * P.n + j];
+      for (int64_t t = 1; t < chunks; t++) v = v + partial[t * mn + i * P.n + j];
+      if (P.accumulate) v = cr[j] + v;
+      if (P.bias) v = v + P.bias[j];
+      if (P.relu) v = v > 0.0f ? v : 0.0f;
+      cr[j] = v;
+    }
+  }
+}
+
 }  // namespace
 
 void gemm(const GemmArgs& g) {
@@ -315,6 +356,7 @@ void gemm(const GemmArgs& g) {
     return p;
   };
   if (g.batch == 1) {
+    if (pool && macs >= kParallelMacs && splitsK(base)) return runSplitK(base, *pool, kernel);
     runProblem(base, pool && macs >= kParallelMacs ? pool : nullptr, kernel);
     return;
   }
