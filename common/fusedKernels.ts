@@ -16,7 +16,10 @@ export const FUSED_KERNELS = {
   dropout: 'OctetDropout',
   /** inputs { logits [N, C], lse [N, 1], labels int32 [N], scale [N] } → (exp(logits − lse) − one_hot(labels)) · scale; no attrs */
   crossEntropyGrad: 'OctetCrossEntropyGrad',
-  /** inputs { q, k, v, bias? } ([B, H, L, D] or [B, L, H, D]; bias broadcasts to [B, H, Lq, Lk]) → [out, probs, multiplier (rate > 0)]; attrs AttentionAttrs */
+  /**
+   * inputs { q, k, v, bias?, mask? } ([B, H, L, D] or [B, L, H, D]; bias and mask broadcast to [B, H, Lq, Lk],
+   * scores = (q·kᵀ·scale + bias) + mask; the mask has no gradient) → [out, probs, multiplier (rate > 0)]; attrs AttentionAttrs
+   */
   attention: 'OctetAttention',
   /** inputs { dy, q, k, v, probs, multiplier? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
   attentionGrad: 'OctetAttentionGrad',

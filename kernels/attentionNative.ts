@@ -11,38 +11,39 @@ import { broadcastStrides } from './geometry.ts';
 import { assertFloat32, tensorIo } from './tensorIo.ts';
 
 /**
- * [B, H, Lq, Lk, D, bias strides over [B, H, Lq, Lk] (0 where it broadcasts), heads last], checked;
- * q/k/v are [B, H, L, D], or [B, L, H, D] with `headsLast`.
+ * [B, H, Lq, Lk, D, bias strides over [B, H, Lq, Lk] (0 where it broadcasts), heads last, mask strides],
+ * checked; q/k/v are [B, H, L, D], or [B, L, H, D] with `headsLast`.
  */
-export function attentionGeometry(q: number[], k: number[], v: number[], bias: number[] | null, headsLast: boolean): Int32Array {
+export function attentionGeometry(q: number[], k: number[], v: number[], bias: number[] | null, headsLast: boolean, mask: number[] | null = null): Int32Array {
   const fail = (why: string): never => {
-    throw new Error(`OctetAttention: ${why} (q ${JSON.stringify(q)}, k ${JSON.stringify(k)}, v ${JSON.stringify(v)}, bias ${JSON.stringify(bias)})`);
+    throw new Error(`OctetAttention: ${why} (q ${JSON.stringify(q)}, k ${JSON.stringify(k)}, v ${JSON.stringify(v)}, bias ${JSON.stringify(bias)}, mask ${JSON.stringify(mask)})`);
   };
   if (q.length !== 4 || k.length !== 4 || v.length !== 4) fail(`q, k and v must be [batch, ${headsLast ? 'length, heads' : 'heads, length'}, depth]`);
   const [b, h, lq, d] = headsLast ? [q[0], q[2], q[1], q[3]] : q;
   const lk = headsLast ? k[1] : k[2];
   if (k[0] !== b || k[headsLast ? 2 : 1] !== h || k[3] !== d || !util.arraysEqual(k, v)) fail('k and v must match q in batch, heads and depth, and each other');
   const full = [b, h, lq, lk];
-  if (bias) {
-    if (bias.length > 4) fail('the bias has more than 4 axes');
-    const offset = 4 - bias.length;
-    if (bias.some((n, a) => n !== 1 && n !== full[a + offset])) fail(`the bias does not broadcast to [${full.join(', ')}]`);
-  }
-  const strides = bias ? broadcastStrides(bias, full) : [0, 0, 0, 0];
-  return Int32Array.from([b, h, lq, lk, d, ...strides, headsLast ? 1 : 0]);
+  const strides = (shape: number[] | null, what: string) => {
+    if (!shape) return [0, 0, 0, 0];
+    if (shape.length > 4) fail(`the ${what} has more than 4 axes`);
+    const offset = 4 - shape.length;
+    if (shape.some((n, a) => n !== 1 && n !== full[a + offset])) fail(`the ${what} does not broadcast to [${full.join(', ')}]`);
+    return broadcastStrides(shape, full);
+  };
+  return Int32Array.from([b, h, lq, lk, d, ...strides(bias, 'bias'), headsLast ? 1 : 0, ...strides(mask, 'mask')]);
 }
 
 const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { q, k, v, bias } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo };
+  const { q, k, v, bias, mask } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo; mask?: TensorInfo };
   const { scale, rate, seed, headsLast } = attrs as unknown as AttentionAttrs;
-  assertFloat32(FUSED_KERNELS.attention, q, k, v, bias);
-  const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null, headsLast);
+  assertFloat32(FUSED_KERNELS.attention, q, k, v, bias, mask);
+  const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null, headsLast, mask ? mask.shape : null);
   const io = tensorIo(backend);
   const scoresShape = [...geometry.slice(0, 4)];
   const out = io.make([...q.shape]);
   const probs = io.make(scoresShape);
   const multiplier = rate > 0 ? io.make(scoresShape) : null;
-  native.attention(io.f32(q)!, io.f32(k)!, io.f32(v)!, bias ? io.f32(bias)! : null, io.f32(out)!, io.f32(probs)!, multiplier ? io.f32(multiplier)! : null,
+  native.attention(io.f32(q)!, io.f32(k)!, io.f32(v)!, bias ? io.f32(bias)! : null, mask ? io.f32(mask)! : null, io.f32(out)!, io.f32(probs)!, multiplier ? io.f32(multiplier)! : null,
     geometry, scale, rate, rate > 0 ? aleaState(String(seed)) : null);
   return multiplier ? [out, probs, multiplier] : [out, probs];
 };

@@ -7,6 +7,9 @@ import { FUSED_KERNELS, type AttentionAttrs, type DropoutAttrs, type GeluAttrs, 
 import type { KernelCase } from './cases.ts';
 import { uniform, valueAndGrads } from './random.ts';
 
+/** torch.finfo(float32).min, the masks' value (models/layers/masks.ts; kernels/ may not import models/). */
+const FLOAT32_MIN = -3.4028234663852886e38;
+
 const has = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) => {
   const out = tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
@@ -80,26 +83,27 @@ function crossEntropyGrad(z: tf.Tensor2D, labels: tf.Tensor1D, scale: tf.Tensor1
 
 const CROSS_ENTROPY_SHAPES: [number, number][] = [[5, 13], [64, 1000], [3, 2], [2, 32128]];
 
-/** Attention as models/layers/attention.ts composes it: matMul, scale, bias, softmax, tf.dropout, matMul. */
-function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, a: AttentionAttrs): tf.Tensor {
+/** Attention as models/layers/attention.ts composes it: matMul, scale, bias, mask, softmax, tf.dropout, matMul. */
+function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, mask: tf.Tensor | null, a: AttentionAttrs): tf.Tensor {
   if (a.headsLast) {
     const swap = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1, 3]);
-    return swap(attentionComposed(swap(q), swap(k), swap(v), bias, { ...a, headsLast: false }));
+    return swap(attentionComposed(swap(q), swap(k), swap(v), bias, mask, { ...a, headsLast: false }));
   }
   let scores = tf.matMul(q, k, false, true);
   if (a.scale !== null) scores = tf.mul(scores, a.scale);
   if (bias) scores = tf.add(scores, bias);
+  if (mask) scores = tf.add(scores, mask);
   let probs = tf.softmax(scores, -1);
   if (a.rate > 0) probs = tf.dropout(probs, a.rate, undefined, a.seed);
   return tf.matMul(probs, v);
 }
 
 /** The fused kernel when registered (with the gradient wiring of models/layers/attention.ts), else the composition. */
-function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, a: AttentionAttrs): tf.Tensor {
-  if (!has(FUSED_KERNELS.attention)) return attentionComposed(q, k, v, bias, a);
+function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, mask: tf.Tensor | null, a: AttentionAttrs): tf.Tensor {
+  if (!has(FUSED_KERNELS.attention)) return attentionComposed(q, k, v, bias, mask, a);
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [qi, ki, vi, bi] = args.slice(0, -1) as tf.Tensor[];
-    const [value, probs, multiplier] = run(FUSED_KERNELS.attention, bi ? { q: qi, k: ki, v: vi, bias: bi } : { q: qi, k: ki, v: vi }, a);
+    const [value, probs, multiplier] = run(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi, ...(bi ? { bias: bi } : {}), ...(mask ? { mask } : {}) }, a);
     save(args)(multiplier ? [qi, ki, vi, probs, multiplier] : [qi, ki, vi, probs]);
     return {
       value,
@@ -111,19 +115,27 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | u
 }
 
 /**
- * Attention cases: Shapes: RoBERTa's key mask, T5's full bias
- * (self and cross), a position bias shared by the batch, no bias; one above the threading threshold.
+ * Attention cases: RoBERTa's key mask, T5's position bias with a key or causal mask, full biases,
+ * biases broadcast on every axis (each way the bias gradient is summed: written per task, per group
+ * of tasks sharing a slice, and per task then in order), no bias; some above the threading threshold.
  */
-const ATTENTION: { name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; scale: number | null; rate: number; headsLast?: boolean }[] = [
-  { name: 'RoBERTa: key mask, scaled', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: [2, 1, 1, 5], scale: 0.5, rate: 0 },
-  { name: 'RoBERTa: key mask, scaled, dropout', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: [2, 1, 1, 5], scale: 0.5, rate: 0.1 },
+const ATTENTION: {
+  name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; mask?: number[]; scale: number | null; rate: number; headsLast?: boolean;
+}[] = [
+  { name: 'RoBERTa: key mask, scaled', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: null, mask: [2, 1, 1, 5], scale: 0.5, rate: 0 },
+  { name: 'RoBERTa: key mask, scaled, dropout', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: null, mask: [2, 1, 1, 5], scale: 0.5, rate: 0.1 },
+  { name: 'T5 encoder: position bias and key mask, heads last, dropout', b: 3, h: 4, lq: 7, lk: 7, d: 4, bias: [1, 4, 7, 7], mask: [3, 1, 1, 7], scale: null, rate: 0.1, headsLast: true },
+  { name: 'T5 decoder: position bias and causal mask', b: 2, h: 3, lq: 6, lk: 6, d: 4, bias: [1, 3, 6, 6], mask: [1, 1, 6, 6], scale: null, rate: 0 },
+  { name: 'one bias for every head and item (summed per task, then in order)', b: 3, h: 2, lq: 5, lk: 6, d: 3, bias: [1, 1, 5, 6], scale: null, rate: 0 },
+  { name: 'a bias per item (grouped over heads)', b: 3, h: 2, lq: 5, lk: 6, d: 3, bias: [3, 1, 5, 6], mask: [3, 1, 1, 6], scale: 0.7, rate: 0 },
   { name: 'T5 cross-attention: full bias, dropout', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2 },
   { name: 'shared position bias', b: 3, h: 2, lq: 6, lk: 6, d: 3, bias: [1, 2, 6, 6], scale: null, rate: 0 },
   { name: 'no bias, dropout', b: 2, h: 2, lq: 4, lk: 9, d: 5, bias: null, scale: 0.25, rate: 0.3 },
   { name: 'mask over heads and keys only', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [3, 1, 7], scale: null, rate: 0 },
   { name: 'large: threads and the parallel dropout stream', b: 4, h: 4, lq: 128, lk: 128, d: 8, bias: [4, 4, 128, 128], scale: null, rate: 0.1 },
+  { name: 'large T5 encoder: position bias summed per head across threads', b: 6, h: 4, lq: 64, lk: 64, d: 8, bias: [1, 4, 64, 64], mask: [6, 1, 1, 64], scale: null, rate: 0.1, headsLast: true },
   { name: 'heads last (the projections\' layout), T5 cross-attention', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2, headsLast: true },
-  { name: 'deep heads (products in gemm), heads last, key mask', b: 2, h: 2, lq: 9, lk: 6, d: 24, bias: [2, 1, 1, 6], scale: 0.2, rate: 0.1, headsLast: true },
+  { name: 'deep heads (products in gemm), heads last, key mask', b: 2, h: 2, lq: 9, lk: 6, d: 24, bias: null, mask: [2, 1, 1, 6], scale: 0.2, rate: 0.1, headsLast: true },
   { name: 'deep heads (products in gemm), heads first', b: 2, h: 2, lq: 6, lk: 9, d: 40, bias: [1, 2, 6, 9], scale: null, rate: 0 },
 ];
 
@@ -133,7 +145,9 @@ function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tenso
     const inputs = [uniform(shape(c.lq), 2100 + i, -2, 2), uniform(shape(c.lk), 2200 + i, -2, 2), uniform(shape(c.lk), 2300 + i)];
     if (c.bias) inputs.push(uniform(c.bias, 2400 + i, -3, 3));
     const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias, headsLast: c.headsLast ?? false };
-    const f = (...xs: tf.Tensor[]) => attention(xs[0], xs[1], xs[2], xs[3], attrs);
+    // A mask as the models build them, plus noise: every third key masked (FLOAT32_MIN), the rest added.
+    const mask = c.mask ? tf.where(tf.equal(tf.mod(tf.range(0, c.mask[3]), 3), 2), FLOAT32_MIN, uniform(c.mask, 2450 + i, -1, 1)) : null;
+    const f = (...xs: tf.Tensor[]) => attention(xs[0], xs[1], xs[2], xs[3], mask, attrs);
     return valueAndGrads(f, inputs, 2500 + i);
   };
 }

@@ -77,8 +77,8 @@ export const ROBERTA_LAYER = {
   inter: { fused: 5, composed: 6 },
   /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients; fused attention keeps only the probabilities. */
   scores: { fused: 1, composed: 7 },
-  /** [B, L] rows: each LayerNorm's 1/σ (and, fused, the key mask's gradient). */
-  rows: { fused: 3, composed: 2 },
+  /** [B, L] rows: each LayerNorm's 1/σ. */
+  rows: 2,
   /** Dropout sites: after the attention output and after the FFN output ([B, L, H]); on the probabilities ([B, heads, L, L]). */
   hiddenDropouts: 2,
   scoreDropouts: 1,
@@ -131,10 +131,12 @@ export const MT5_ENCODER_LAYER = {
   model: 17,
   /** [B, Ls, heads·d_kv] (also split in heads, composed): q, k, v, context and gradients. */
   inner: { fused: 8, composed: 15 },
-  /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block); fused: probabilities and the bias gradient. */
-  scores: { fused: 2, composed: 6 },
+  /** [B, heads, Ls, Ls]: scores + bias, + mask, probabilities, gradients; fused: the probabilities. */
+  scores: { fused: 1, composed: 6 },
   /** [B, Ls]: the RMS norms' 1/rms. */
   rows: 2,
+  /** [heads, Ls, Ls]: this block's gradient of the shared position bias. */
+  biasGrads: 1,
   modelDropouts: 2,
   scoreDropouts: 1,
 };
@@ -148,11 +150,9 @@ export const MT5_DECODER_LAYER = {
   crossKv: { fused: 4, composed: 8 },
   /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
   encoderGrads: 2,
-  selfScores: { fused: 1, composed: 5 },
+  selfScores: { fused: 1, composed: 6 },
   crossScores: { fused: 1, composed: 5 },
   rows: 3,
-  /** [B, Ls]: the cross-attention key mask's gradient (fused attention returns it per block). */
-  encoderRows: { fused: 1, composed: 0 },
   /** [heads, T, T]: the gradient of the shared self-attention bias. */
   biasGrads: 1,
   modelDropouts: 3,
@@ -187,8 +187,8 @@ export const MT5_OUTER = {
   /** [B, T, vocab]: lm_head output and its gradient (the loss keeps one log-sum-exp per row). */
   logits: 2,
   /** [heads, L, L] position-bias tables. */
-  encoderBias: { trainable: 3, frozen: { fused: 3, composed: 1 } },
-  decoderBias: { fused: 2, composed: 3 },
+  encoderBias: { trainable: 2, frozen: { fused: 2, composed: 1 } },
+  decoderBias: 2,
 };
 
 export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): ActivationEstimate {
@@ -216,7 +216,7 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   // The stable lookup keeps the ids (as a frozen plain lookup does) plus its own rows, which include
   // the ids its gradient keeps.
   const pairRows = st ? O.pairRows.frozen + pick(O.stablePairRows, o) : pick(O.pairRows, o);
-  const rows = enc * E.rows * B * Ls + dec * (Dl.rows * B * T + pick(Dl.encoderRows, o) * B * Ls) + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
+  const rows = enc * E.rows * B * Ls + dec * Dl.rows * B * T + pick(O.encoderRows, o) * B * Ls + O.decoderRows * B * T + pairRows * B * (Ls + T);
   const encBias = pick(O.encoderBias, o);
   const parts = [
     { name: 'encoder self-attention scores', bytes: F32 * enc * (pick(E.scores, o) + scoreDrop(E.scoreDropouts)) * B * a.heads * Ls * Ls },
@@ -226,7 +226,7 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
     { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * pick(Dl.inner, o) * B * T * inner) },
     { name: 'embedding lookup (encoder and decoder ids at once)', bytes: F32 * pairModel * B * (Ls + T) * D },
     { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * ff * B * Ls + dec * ff * B * T) },
-    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * (encBias * Ls * Ls + (pick(O.decoderBias, o) + dec * Dl.biasGrads) * T * T)) },
+    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * ((encBias + enc * E.biasGrads) * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
     { name: 'lm_head logits + loss', bytes: F32 * O.logits * B * T * a.vocabSize },
   ];
   return finish(parts);

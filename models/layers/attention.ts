@@ -22,12 +22,15 @@ function mergeHeads(x: tf.Tensor): tf.Tensor3D {
 
 /**
  * Multi-head attention of projected [B, L, H·D] queries, keys and values → [B, Lq, H·D]:
- * softmax(q k^T · scale + bias) v per head. `bias` broadcasts to [B, H, Lq, Lk] (masks and T5's
- * relative position bias). Softmax runs in float32, as in HF. One fused kernel where the backend has
- * it (cpu/wasm with the native addon; it reads the heads in place, no transposes), else composed ops.
+ * softmax((q k^T · scale + bias) + mask) v per head. `bias` (T5's relative position bias, trained) and
+ * `mask` (additive padding / causal masks, no gradient) broadcast to [B, H, Lq, Lk]; kept apart, neither
+ * is ever expanded to the scores' size. Softmax runs in float32, as in HF. One fused kernel where the
+ * backend has it (cpu/wasm with the native addon; it reads the heads in place, no transposes), else
+ * composed ops.
  */
 export function multiHeadAttention(
-  q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, numHeads: number, bias: tf.Tensor | null, scale: number | null, ctx: RunContext, dropoutRate: number,
+  q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, numHeads: number, bias: tf.Tensor | null, mask: tf.Tensor | null, scale: number | null, ctx: RunContext,
+  dropoutRate: number,
 ): tf.Tensor3D {
   const random = ctx.training === true && dropoutRate > 0;
   if (q.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.attention) && (!random || seededDropout(dropoutRate, ctx))) {
@@ -38,7 +41,7 @@ export function multiHeadAttention(
         return tf.reshape(x, [b, l, numHeads, inner / numHeads]);
       };
       const [b, lq, inner] = q.shape as [number, number, number];
-      return tf.reshape(fusedAttention(heads(q), heads(k), heads(v), bias, attrs), [b, lq, inner]);
+      return tf.reshape(fusedAttention(heads(q), heads(k), heads(v), bias, mask, attrs), [b, lq, inner]);
     });
   }
   return tf.tidy(() => {
@@ -46,17 +49,22 @@ export function multiHeadAttention(
     let scores: tf.Tensor = tf.matMul(qh, kh, false, true);
     if (scale !== null) scores = tf.mul(scores, scale);
     if (bias) scores = tf.add(scores, bias);
+    if (mask) scores = tf.add(scores, mask);
     const probs = dropout(tf.softmax(scores, -1), dropoutRate, ctx);
     return mergeHeads(tf.matMul(probs as tf.Tensor4D, vh));
   });
 }
 
-/** The composed attention above as one kernel each way; keeps q, k, v, the probabilities and the dropout multipliers for the gradient. */
-function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | null, attrs: AttentionAttrs): tf.Tensor {
+/**
+ * The composed attention above as one kernel each way; keeps q, k, v, the probabilities and the dropout
+ * multipliers for the gradient. The mask is read by the forward kernel only: it is not an input of the
+ * gradient, so no gradient is computed (or zero-filled) for it.
+ */
+function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | null, mask: tf.Tensor | null, attrs: AttentionAttrs): tf.Tensor {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [qi, ki, vi, bi] = args.slice(0, -1) as tf.Tensor[];
-    const [value, probs, multiplier] = runFused(FUSED_KERNELS.attention, bi ? { q: qi, k: ki, v: vi, bias: bi } : { q: qi, k: ki, v: vi }, attrs);
+    const [value, probs, multiplier] = runFused(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi, ...(bi ? { bias: bi } : {}), ...(mask ? { mask } : {}) }, attrs);
     save(multiplier ? [qi, ki, vi, probs, multiplier] : [qi, ki, vi, probs]);
     return {
       value,

@@ -1,5 +1,6 @@
 // T5Stack for mT5: pre-norm blocks with RMS norm, unscaled attention with a relative position bias
-// owned by block 0 and shared (mask included) by every later block of the same stack.
+// owned by block 0 and shared by every later block of the same stack; the padding / causal mask is
+// passed next to it, so neither is expanded to [B, H, L, L].
 import * as tf from '@tensorflow/tfjs-core';
 import type { MT5Config } from '../config/mt5.ts';
 import { activation } from '../layers/activations.ts';
@@ -42,12 +43,13 @@ function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder',
   });
 }
 
-function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, bias: tf.Tensor, ctx: RunContext): tf.Tensor {
+/** `bias`: the stack's position bias (self-attention), `mask`: the additive padding / causal mask. */
+function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, bias: tf.Tensor | null, mask: tf.Tensor, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
     const q = linear(x, p.get(`${prefix}.q.weight`));
     const k = linear(kv, p.get(`${prefix}.k.weight`));
     const v = linear(kv, p.get(`${prefix}.v.weight`));
-    const out = multiHeadAttention(q, k, v, c.numHeads, bias, null, ctx, c.dropoutRate);
+    const out = multiHeadAttention(q, k, v, c.numHeads, bias, mask, null, ctx, c.dropoutRate);
     return linear(out, p.get(`${prefix}.o.weight`));
   });
 }
@@ -73,11 +75,12 @@ export function mt5Encoder(
   return tf.tidy(() => {
     const [, len] = inputIds.shape;
     const mask = attentionMask ?? tf.onesLike(inputIds);
-    const bias = tf.add(positionBias(p, c, 'encoder', len, len), keyMaskBias(mask));
+    const bias = positionBias(p, c, 'encoder', len, len);
+    const maskBias = keyMaskBias(mask);
     let x = dropout(embeds ?? embedTokens(p, c, inputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numLayers; i++) {
       const b = `encoder.block.${i}`;
-      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, bias, ctx), ctx);
+      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, bias, maskBias, ctx), ctx);
       x = residual(p, c, `${b}.layer.1`, x, (h) => feedForward(p, c, `${b}.layer.1`, h, ctx), ctx);
     }
     return dropout(rmsNorm(x, p.get('encoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
@@ -91,14 +94,15 @@ export function mt5Decoder(
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, len] = decoderInputIds.shape;
-    const selfBias = tf.add(positionBias(p, c, 'decoder', len, len), causalMaskBias(len, decoderMask));
+    const selfBias = positionBias(p, c, 'decoder', len, len);
+    const selfMask = causalMaskBias(len, decoderMask);
     const encMask = encoderMask ?? tf.ones([batch, encoderHidden.shape[1] as number]);
-    const crossBias = keyMaskBias(encMask);
+    const crossMask = keyMaskBias(encMask);
     let x = dropout(embeds ?? embedTokens(p, c, decoderInputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numDecoderLayers; i++) {
       const b = `decoder.block.${i}`;
-      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, selfBias, ctx), ctx);
-      x = residual(p, c, `${b}.layer.1`, x, (h) => attention(p, c, `${b}.layer.1.EncDecAttention`, h, encoderHidden, crossBias, ctx), ctx);
+      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, selfBias, selfMask, ctx), ctx);
+      x = residual(p, c, `${b}.layer.1`, x, (h) => attention(p, c, `${b}.layer.1.EncDecAttention`, h, encoderHidden, null, crossMask, ctx), ctx);
       x = residual(p, c, `${b}.layer.2`, x, (h) => feedForward(p, c, `${b}.layer.2`, h, ctx), ctx);
     }
     return dropout(rmsNorm(x, p.get('decoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;

@@ -57,7 +57,7 @@ function layer(p: ParamStore, c: RobertaConfig, i: number, x: tf.Tensor3D, maskB
     const k = linear(x, w('attention.self.key.weight'), w('attention.self.key.bias'));
     const v = linear(x, w('attention.self.value.weight'), w('attention.self.value.bias'));
     const scale = 1 / Math.sqrt(c.hiddenSize / heads);
-    const ctxOut = multiHeadAttention(q, k, v, heads, maskBias, scale, ctx, c.attentionProbsDropoutProb);
+    const ctxOut = multiHeadAttention(q, k, v, heads, null, maskBias, scale, ctx, c.attentionProbsDropoutProb);
     const attnDense = dropout(linear(ctxOut, w('attention.output.dense.weight'), w('attention.output.dense.bias')), c.hiddenDropoutProb, ctx);
     const attnOut = layerNorm(tf.add(attnDense, x), w('attention.output.LayerNorm.weight'), w('attention.output.LayerNorm.bias'), c.layerNormEps);
     const inter = activation(c.hiddenAct, linear(attnOut, w('intermediate.dense.weight'), w('intermediate.dense.bias')));

@@ -18,15 +18,18 @@
 namespace octet {
 namespace {
 
-// [B, H, Lq, Lk, D], the bias' element strides over [B, H, Lq, Lk] (0 where it broadcasts), and the
+// [B, H, Lq, Lk, D], the bias' element strides over [B, H, Lq, Lk] (0 where it broadcasts), the
 // layout of q, k, v (and their gradients, and the output): [B, H, L, D], or [B, L, H, D] — the
-// projections' own layout, so that the model needs no transposes around the kernel.
+// projections' own layout, so that the model needs no transposes around the kernel — and the mask's
+// strides (an additive bias without a gradient: padding and causal masks).
 struct Geometry {
   int64_t b, h, lq, lk, d;
   int64_t sb, sh, sq, sk;
   bool headsLast;
+  int64_t mb, mh, mq, mk;
   int64_t scores() const { return b * h * lq * lk; }
   int64_t biasSpan() const { return (b - 1) * sb + (h - 1) * sh + (lq - 1) * sq + (lk - 1) * sk + 1; }
+  int64_t maskSpan() const { return (b - 1) * mb + (h - 1) * mh + (lq - 1) * mq + (lk - 1) * mk + 1; }
   // Where (batch, head) t's first row of a tensor with `len` rows starts, and the distance between its rows.
   int64_t base(int64_t t, int64_t len) const { return headsLast ? (t / h) * len * h * d + (t % h) * d : t * len * d; }
   int64_t rowStride() const { return headsLast ? h * d : d; }
@@ -34,9 +37,11 @@ struct Geometry {
 
 bool readGeometry(const Napi::Value& v, Geometry& g) {
   const auto a = viewOf<int32_t>(v);
-  if (!a.ok || a.length != 10) return false;
-  g = {a.data[0], a.data[1], a.data[2], a.data[3], a.data[4], a.data[5], a.data[6], a.data[7], a.data[8], a.data[9] != 0};
-  return g.b > 0 && g.h > 0 && g.lq > 0 && g.lk > 0 && g.d > 0 && g.sb >= 0 && g.sh >= 0 && g.sq >= 0 && g.sk >= 0;
+  if (!a.ok || a.length != 14) return false;
+  g = {a.data[0], a.data[1], a.data[2], a.data[3], a.data[4], a.data[5], a.data[6], a.data[7], a.data[8], a.data[9] != 0,
+       a.data[10], a.data[11], a.data[12], a.data[13]};
+  return g.b > 0 && g.h > 0 && g.lq > 0 && g.lk > 0 && g.d > 0 && g.sb >= 0 && g.sh >= 0 && g.sq >= 0 && g.sk >= 0 && g.mb >= 0 && g.mh >= 0 &&
+         g.mq >= 0 && g.mk >= 0;
 }
 
 float* scratch(std::vector<float>& v, int64_t n) {
@@ -112,27 +117,28 @@ void times(const float* p, const float* v, float* out, int64_t m, int64_t n, int
 // out[n, d] = p[m, n]ᵀ·x[m, d]
 void transposedTimes(const float* p, const float* x, float* out, int64_t m, int64_t n, int64_t d) { product(p, x, out, n, d, m, true, false); }
 
-// kernelsAttention(q, k, v, bias|null, out, probs, mult|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
-//   probs = softmax(q·kᵀ·scale + bias); mult = dropout multipliers (rate > 0); out = (probs ∘ mult)·v
+// kernelsAttention(q, k, v, bias|null, mask|null, out, probs, mult|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
+//   probs = softmax((q·kᵀ·scale + bias) + mask); mult = dropout multipliers (rate > 0); out = (probs ∘ mult)·v
 Napi::Value Attention(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto q = viewOf<float>(info[0]), k = viewOf<float>(info[1]), v = viewOf<float>(info[2]);
-  const auto bias = viewOf<float>(info[3], true);
-  const auto out = viewOf<float>(info[4]), probs = viewOf<float>(info[5]);
-  const auto mult = viewOf<float>(info[6], true);
+  const auto bias = viewOf<float>(info[3], true), mask = viewOf<float>(info[4], true);
+  const auto out = viewOf<float>(info[5]), probs = viewOf<float>(info[6]);
+  const auto mult = viewOf<float>(info[7], true);
   Geometry g{};
-  if (!q.ok || !k.ok || !v.ok || !bias.ok || !out.ok || !probs.ok || !mult.ok || !readGeometry(info[7], g))
-    return throwError(env, "kernelsAttention(q, k, v, bias, out, probs, mult, geometry, scale, hasScale, rate, s0, s1, s2, c)");
-  const float scale = static_cast<float>(numArg(info, 8));
-  const bool hasScale = boolArg(info, 9);
-  const double rate = numArg(info, 10);
+  if (!q.ok || !k.ok || !v.ok || !bias.ok || !mask.ok || !out.ok || !probs.ok || !mult.ok || !readGeometry(info[8], g))
+    return throwError(env, "kernelsAttention(q, k, v, bias, mask, out, probs, mult, geometry, scale, hasScale, rate, s0, s1, s2, c)");
+  const float scale = static_cast<float>(numArg(info, 9));
+  const bool hasScale = boolArg(info, 10);
+  const double rate = numArg(info, 11);
   const int64_t bh = g.b * g.h;
   if (q.length < bh * g.lq * g.d || k.length < bh * g.lk * g.d || v.length < bh * g.lk * g.d || out.length < bh * g.lq * g.d ||
-      probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (bias.data && bias.length < g.biasSpan()))
+      probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (bias.data && bias.length < g.biasSpan()) ||
+      (mask.data && mask.length < g.maskSpan()))
     return throwError(env, "kernelsAttention: an operand is shorter than its shape");
   if (mult.data && !(rate > 0.0 && rate < 1.0)) return throwError(env, "kernelsAttention: dropout rate must be in (0, 1)");
   if (mult.data) {
-    const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 11), numArg(info, 12), numArg(info, 13), numArg(info, 14));
+    const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 12), numArg(info, 13), numArg(info, 14), numArg(info, 15));
     dropoutMultipliers(stream, rate, mult.data, g.scores());
   }
   const int64_t tile = g.lq * g.lk;
@@ -147,6 +153,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
         float* row = s + i * g.lk;
         if (hasScale) scaleRow(row, scale, g.lk);
         if (bias.data) addBiasRow(row, bias.data + bi * g.sb + hi * g.sh + i * g.sq, g.sk, g.lk);
+        if (mask.data) addBiasRow(row, mask.data + bi * g.mb + hi * g.mh + i * g.mq, g.mk, g.lk);
         softmaxRow(row, p + i * g.lk, g.lk);
       }
       const float* dropped = p;
@@ -183,58 +190,83 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
       probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (dbias.data && dbias.length < g.biasSpan()))
     return throwError(env, "kernelsAttentionGrad: an operand is shorter than its shape");
   const int64_t tile = g.lq * g.lk;
-  // The bias gradient: a task writes its own slice when the bias has its own (batch, head) slices and
-  // every query and key; otherwise each task sums its slice (double) into `partial`, and the partials
-  // are added in task order below (deterministic).
+  // The bias gradient. A task writes its own slice when the bias has its own (batch, head) slices and
+  // every query and key. Otherwise the tasks that share a slice of the bias form a group (all batch
+  // items of a head, for T5's position bias) whose rows are summed in double, in task order, by one
+  // thread; with fewer groups than threads, each task sums into its own partial and the partials are
+  // added in task order at the end. Either way the sums do not depend on the threads.
   const bool ownSlice = (g.sb > 0 || g.b == 1) && (g.sh > 0 || g.h == 1);
   const bool direct = dbias.data && ownSlice && (g.sq > 0 || g.lq == 1) && (g.sk > 0 || g.lk == 1);
   const int64_t sliceQ = g.sq > 0 ? g.lq : 1, sliceK = g.sk > 0 ? g.lk : 1, slice = sliceQ * sliceK;
-  std::vector<double> partial(dbias.data && !direct ? static_cast<size_t>(bh * slice) : 0, 0.0);
-  parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
+  const int64_t groupsB = g.sb > 0 ? g.b : 1, groupsH = g.sh > 0 ? g.h : 1, groups = groupsB * groupsH;
+  const bool grouped = dbias.data && !direct && groups >= kernelThreads();
+  std::vector<double> partial(dbias.data && !direct && !grouped ? static_cast<size_t>(bh * slice) : 0, 0.0);
+
+  // One (batch, head): dv, dq, dk, and its bias-gradient rows (written, or added into acc).
+  auto task = [&](int64_t t, double* acc) {
     Scratch& w = tls;
     float* ds = scratch(w.tileA, tile);
     float* dropped = mult.data ? scratch(w.tileB, tile) : nullptr;
-    for (int64_t t = t0; t < t1; t++) {
-      const int64_t bi = t / g.h, hi = t % g.h;
-      const float* p = probs.data + t * tile;
-      const float* m = mult.data ? mult.data + t * tile : nullptr;
-      const float* dyt = gather(dy.data, g, t, g.lq, w.dy);
-      const float* qt = gather(q.data, g, t, g.lq, w.q);
-      const float* kt = gather(k.data, g, t, g.lk, w.k);
-      timesTransposed(dyt, gather(v.data, g, t, g.lk, w.v), ds, g.lq, g.lk, g.d);
-      if (m)
-        for (int64_t j = 0; j < tile; j++) dropped[j] = p[j] * m[j];
-      float* o = target(dv.data, g, t, g.lk, w.out);
-      transposedTimes(m ? dropped : p, dyt, o, g.lq, g.lk, g.d);
-      scatter(dv.data, g, t, g.lk, o);
-      double* acc = partial.empty() ? nullptr : partial.data() + t * slice;
-      for (int64_t i = 0; i < g.lq; i++) {
-        float* __restrict row = ds + i * g.lk;
-        const float* __restrict pr = p + i * g.lk;
-        if (m) {
-          const float* __restrict mr = m + i * g.lk;
-          for (int64_t j = 0; j < g.lk; j++) row[j] = (row[j] * mr[j]) * pr[j];
-        } else {
-          for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * pr[j];
-        }
-        const float s = static_cast<float>(sumRow(row, g.lk));
-        for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] - s * pr[j];
-        if (direct) {
-          copyRows(dbias.data + bi * g.sb + hi * g.sh + i * g.sq, 0, row, 0, 1, g.lk);
-        } else if (acc) {
-          double* ar = acc + (g.sq > 0 ? i : 0) * sliceK;
-          for (int64_t j = 0; j < g.lk; j++) ar[g.sk > 0 ? j : 0] += static_cast<double>(row[j]);
-        }
-        if (hasScale) scaleRow(row, scale, g.lk);
+    const int64_t bi = t / g.h, hi = t % g.h;
+    const float* p = probs.data + t * tile;
+    const float* m = mult.data ? mult.data + t * tile : nullptr;
+    const float* dyt = gather(dy.data, g, t, g.lq, w.dy);
+    const float* qt = gather(q.data, g, t, g.lq, w.q);
+    const float* kt = gather(k.data, g, t, g.lk, w.k);
+    timesTransposed(dyt, gather(v.data, g, t, g.lk, w.v), ds, g.lq, g.lk, g.d);
+    if (m)
+      for (int64_t j = 0; j < tile; j++) dropped[j] = p[j] * m[j];
+    float* o = target(dv.data, g, t, g.lk, w.out);
+    transposedTimes(m ? dropped : p, dyt, o, g.lq, g.lk, g.d);
+    scatter(dv.data, g, t, g.lk, o);
+    for (int64_t i = 0; i < g.lq; i++) {
+      float* __restrict row = ds + i * g.lk;
+      const float* __restrict pr = p + i * g.lk;
+      if (m) {
+        const float* __restrict mr = m + i * g.lk;
+        for (int64_t j = 0; j < g.lk; j++) row[j] = (row[j] * mr[j]) * pr[j];
+      } else {
+        for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] * pr[j];
       }
-      o = target(dq.data, g, t, g.lq, w.out);
-      times(ds, kt, o, g.lq, g.lk, g.d);
-      scatter(dq.data, g, t, g.lq, o);
-      o = target(dk.data, g, t, g.lk, w.out);
-      transposedTimes(ds, qt, o, g.lq, g.lk, g.d);
-      scatter(dk.data, g, t, g.lk, o);
+      const float s = static_cast<float>(sumRow(row, g.lk));
+      for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] - s * pr[j];
+      if (direct) {
+        copyRows(dbias.data + bi * g.sb + hi * g.sh + i * g.sq, 0, row, 0, 1, g.lk);
+      } else if (acc) {
+        double* ar = acc + (g.sq > 0 ? i : 0) * sliceK;
+        for (int64_t j = 0; j < g.lk; j++) ar[g.sk > 0 ? j : 0] += static_cast<double>(row[j]);
+      }
+      if (hasScale) scaleRow(row, scale, g.lk);
     }
-  });
+    o = target(dq.data, g, t, g.lq, w.out);
+    times(ds, kt, o, g.lq, g.lk, g.d);
+    scatter(dq.data, g, t, g.lq, o);
+    o = target(dk.data, g, t, g.lk, w.out);
+    transposedTimes(ds, qt, o, g.lq, g.lk, g.d);
+    scatter(dk.data, g, t, g.lk, o);
+  };
+  // Writes a slice of sums to the bias element each one broadcasts from.
+  auto writeSlice = [&](int64_t base, const double* sums) {
+    for (int64_t i = 0; i < sliceQ; i++)
+      for (int64_t j = 0; j < sliceK; j++) dbias.data[base + i * g.sq + j * g.sk] = static_cast<float>(sums[i * sliceK + j]);
+  };
+
+  if (grouped) {
+    parallelFor(groups, 1, [&](int64_t g0, int64_t g1) {
+      thread_local std::vector<double> sums;
+      for (int64_t G = g0; G < g1; G++) {
+        const int64_t x = G / groupsH, y = G % groupsH;
+        sums.assign(static_cast<size_t>(slice), 0.0);
+        for (int64_t bi = g.sb > 0 ? x : 0; bi < (g.sb > 0 ? x + 1 : g.b); bi++)
+          for (int64_t hi = g.sh > 0 ? y : 0; hi < (g.sh > 0 ? y + 1 : g.h); hi++) task(bi * g.h + hi, sums.data());
+        writeSlice(x * g.sb + y * g.sh, sums.data());
+      }
+    });
+  } else {
+    parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
+      for (int64_t t = t0; t < t1; t++) task(t, partial.empty() ? nullptr : partial.data() + t * slice);
+    });
+  }
   if (!partial.empty()) {
     // Sum the tasks' slices into each bias element they broadcast from, in task order.
     std::vector<double> total(static_cast<size_t>(dbias.length), 0.0);
