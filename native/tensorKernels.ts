@@ -58,14 +58,14 @@ export interface TensorKernelsNative {
   normGrad(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, weight: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, rows: number, h: number, rms: boolean): void;
   dropout(x: Float32Array, y: Float32Array, multiplier: Float32Array, rate: number, state: AleaState): void;
   /**
-   * Fused attention per (batch, head): probs = softmax((q·kᵀ·scale + bias) + mask), multiplier = dropout's
-   * (when given: rate > 0), out = (probs ∘ multiplier)·v. geometry: [B, H, Lq, Lk, D, bias strides over
+   * Fused attention per (batch, head): probs = softmax((q·kᵀ·scale + bias) + mask), M = dropout's
+   * multipliers (rate > 0; `kept` gets M ≠ 0 as bits, ⌈Lq·Lk/32⌉ words per (batch, head)), out = (probs ∘ M)·v. geometry: [B, H, Lq, Lk, D, bias strides over
    * [B, H, Lq, Lk] (0 = broadcast), 1 when q/k/v/out are [B, L, H, D] (else [B, H, L, D]), mask strides];
    * scale null = unscaled.
    */
-  attention(q: Float32Array, k: Float32Array, v: Float32Array, bias: Float32Array | null, mask: Float32Array | null, out: Float32Array, probs: Float32Array, multiplier: Float32Array | null, geometry: Int32Array, scale: number | null, rate: number, state: AleaState | null): void;
-  /** Its gradients; dbias (the bias' shape) summed over the axes the bias broadcasts on. */
-  attentionGrad(dy: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, multiplier: Float32Array | null, dq: Float32Array, dk: Float32Array, dv: Float32Array, dbias: Float32Array | null, geometry: Int32Array, scale: number | null): void;
+  attention(q: Float32Array, k: Float32Array, v: Float32Array, bias: Float32Array | null, mask: Float32Array | null, out: Float32Array, probs: Float32Array, kept: Int32Array | null, geometry: Int32Array, scale: number | null, rate: number, state: AleaState | null): void;
+  /** Its gradients (the forward's `kept` bits and dropout rate); dbias (the bias' shape) summed over the axes the bias broadcasts on. */
+  attentionGrad(dy: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, kept: Int32Array | null, dq: Float32Array, dk: Float32Array, dv: Float32Array, dbias: Float32Array | null, geometry: Int32Array, scale: number | null, rate: number): void;
   /** out = (exp(z − lse) − one_hot(labels)) · scale over [rows, classes]; lse, labels, scale per row. */
   crossEntropyGrad(z: Float32Array, lse: Float32Array, labels: Int32Array, scale: Float32Array, out: Float32Array, rows: number, classes: number): void;
   /** Rows of an [outer, dim, inner] view by index; returns -1, or the position of the first index outside [0, dim). */
@@ -109,8 +109,8 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
     attention: (q, k, v, bias, mask, out, probs, m, geometry, scale, rate, s) =>
       void attention(q, k, v, bias, mask, out, probs, m, geometry, scale ?? 1, scale !== null, rate, s?.s0 ?? 0, s?.s1 ?? 0, s?.s2 ?? 0, s?.c ?? 0),
-    attentionGrad: (dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale) =>
-      void attentionGrad(dy, q, k, v, probs, m, dq, dk, dv, dbias, geometry, scale ?? 1, scale !== null),
+    attentionGrad: (dy, q, k, v, probs, kept, dq, dk, dv, dbias, geometry, scale, rate) =>
+      void attentionGrad(dy, q, k, v, probs, kept, dq, dk, dv, dbias, geometry, scale ?? 1, scale !== null, rate),
     crossEntropyGrad: (z, lse, labels, scale, out, rows, classes) => void crossEntropyGrad(z, lse, labels, scale, out, rows, classes),
     gather: (x, indices, out, outer, dim, inner) => gather(x, indices, out, outer, dim, inner) as number,
     scatterAdd: (x, ids, out, segments, inner) => void scatterAdd(x, ids, out, segments, inner),

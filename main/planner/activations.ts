@@ -66,8 +66,8 @@ export interface ActivationEstimate {
 const F32 = 4;
 /** Buffers one dropout adds (see above). */
 export const DROPOUT_BUFFERS = { fused: 3, composed: 5 };
-/** The dropout on attention probabilities: the fused attention kernel keeps only its multipliers. */
-export const SCORE_DROPOUT_BUFFERS = { fused: 1, composed: 5 };
+/** The dropout on attention probabilities: the fused attention kernel keeps one bit per score (which were kept). */
+export const SCORE_DROPOUT_BUFFERS = { fused: 1 / 32, composed: 5 };
 
 /** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), eval mode. */
 export const ROBERTA_LAYER = {

@@ -4,7 +4,12 @@
 // the products and the softmax, instead of 6–15 kernels each streaming the whole [B, H, Lq, Lk] tensor.
 // The float operations follow the composed TensorFlow.js ops (models/layers/attention.ts): the same
 // softmax (rowOps.h), dropout stream (dropoutStream.h) and gradient formulas, so the results agree
-// to float rounding (products: gemm.h with one thread).
+// to float rounding (products: gemm.h with one thread). Each task draws its own stretch of the dropout
+// stream, and the gradient keeps which scores were dropped as one bit each (a multiplier is 0 or
+// 1/keep): 1/32 of the float multipliers' memory and traffic.
+#include <immintrin.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -14,6 +19,7 @@
 #include "napiArgs.h"
 #include "parallel.h"
 #include "rowOps.h"
+#include "simd.h"
 
 namespace octet {
 namespace {
@@ -35,6 +41,9 @@ struct Geometry {
   int64_t rowStride() const { return headsLast ? h * d : d; }
 };
 
+// 32-bit words of dropout bits per (batch, head).
+int64_t keptWords(const Geometry& g) { return (g.lq * g.lk + 31) / 32; }
+
 bool readGeometry(const Napi::Value& v, Geometry& g) {
   const auto a = viewOf<int32_t>(v);
   if (!a.ok || a.length != 14) return false;
@@ -51,7 +60,7 @@ float* scratch(std::vector<float>& v, int64_t n) {
 
 // Per-thread buffers of one (batch, head): scores-sized tiles, and [L, D] slices.
 struct Scratch {
-  std::vector<float> tileA, tileB, q, k, v, dy, out;
+  std::vector<float> tileA, tileB, tileM, q, k, v, dy, out;
 };
 thread_local Scratch tls;
 
@@ -73,6 +82,46 @@ void addBiasRow(float* __restrict row, const float* __restrict br, int64_t sk, i
 
 void scaleRow(float* __restrict row, float scale, int64_t n) {
   for (int64_t j = 0; j < n; j++) row[j] = row[j] * scale;
+}
+
+// Bit j of words[j / 32]: multiplier j is not 0.
+void packKept(const float* __restrict m, int64_t n, uint32_t* __restrict words) {
+  int64_t j = 0;
+#if defined(__AVX2__)
+  if (kernelSimd() >= Simd::Avx2) {
+    const __m256 zero = _mm256_setzero_ps();
+    for (; j + 32 <= n; j += 32) {
+      uint32_t w = 0;
+      for (int q = 0; q < 4; q++)
+        w |= static_cast<uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(m + j + 8 * q), zero, _CMP_NEQ_UQ))) << (8 * q);
+      words[j / 32] = w;
+    }
+  }
+#endif
+  for (; j < n; j += 32) {
+    uint32_t w = 0;
+    for (int64_t e = j; e < std::min(n, j + 32); e++) w |= static_cast<uint32_t>(m[e] != 0.0f) << (e - j);
+    words[j / 32] = w;
+  }
+}
+
+// The multipliers back from the bits: scale where kept, else 0.
+void unpackKept(const uint32_t* __restrict words, int64_t n, float scale, float* __restrict m) {
+  int64_t j = 0;
+#if defined(__AVX2__)
+  if (kernelSimd() >= Simd::Avx2) {
+    const __m256i select = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256 s = _mm256_set1_ps(scale);
+    for (; j + 32 <= n; j += 32) {
+      const uint32_t w = words[j / 32];
+      for (int q = 0; q < 4; q++) {
+        const __m256i b = _mm256_and_si256(_mm256_set1_epi32(static_cast<int>((w >> (8 * q)) & 0xff)), select);
+        _mm256_storeu_ps(m + j + 8 * q, _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(b, select)), s));
+      }
+    }
+  }
+#endif
+  for (; j < n; j++) m[j] = (words[j / 32] >> (j % 32)) & 1u ? scale : 0.0f;
 }
 
 // (batch, head) t's [len, d] slice as a contiguous matrix: the tensor itself (heads first) or a copy.
@@ -117,34 +166,35 @@ void times(const float* p, const float* v, float* out, int64_t m, int64_t n, int
 // out[n, d] = p[m, n]ᵀ·x[m, d]
 void transposedTimes(const float* p, const float* x, float* out, int64_t m, int64_t n, int64_t d) { product(p, x, out, n, d, m, true, false); }
 
-// kernelsAttention(q, k, v, bias|null, mask|null, out, probs, mult|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
-//   probs = softmax((q·kᵀ·scale + bias) + mask); mult = dropout multipliers (rate > 0); out = (probs ∘ mult)·v
+// kernelsAttention(q, k, v, bias|null, mask|null, out, probs, kept|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
+//   probs = softmax((q·kᵀ·scale + bias) + mask); M = dropout multipliers (rate > 0), kept: M ≠ 0 as bits,
+//   ⌈Lq·Lk / 32⌉ words per (batch, head); out = (probs ∘ M)·v
 Napi::Value Attention(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto q = viewOf<float>(info[0]), k = viewOf<float>(info[1]), v = viewOf<float>(info[2]);
   const auto bias = viewOf<float>(info[3], true), mask = viewOf<float>(info[4], true);
   const auto out = viewOf<float>(info[5]), probs = viewOf<float>(info[6]);
-  const auto mult = viewOf<float>(info[7], true);
+  const auto kept = viewOf<int32_t>(info[7], true);
   Geometry g{};
-  if (!q.ok || !k.ok || !v.ok || !bias.ok || !mask.ok || !out.ok || !probs.ok || !mult.ok || !readGeometry(info[8], g))
-    return throwError(env, "kernelsAttention(q, k, v, bias, mask, out, probs, mult, geometry, scale, hasScale, rate, s0, s1, s2, c)");
+  if (!q.ok || !k.ok || !v.ok || !bias.ok || !mask.ok || !out.ok || !probs.ok || !kept.ok || !readGeometry(info[8], g))
+    return throwError(env, "kernelsAttention(q, k, v, bias, mask, out, probs, kept, geometry, scale, hasScale, rate, s0, s1, s2, c)");
   const float scale = static_cast<float>(numArg(info, 9));
   const bool hasScale = boolArg(info, 10);
   const double rate = numArg(info, 11);
-  const int64_t bh = g.b * g.h;
+  const int64_t bh = g.b * g.h, tile = g.lq * g.lk, words = keptWords(g);
   if (q.length < bh * g.lq * g.d || k.length < bh * g.lk * g.d || v.length < bh * g.lk * g.d || out.length < bh * g.lq * g.d ||
-      probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (bias.data && bias.length < g.biasSpan()) ||
+      probs.length < g.scores() || (kept.data && kept.length < bh * words) || (bias.data && bias.length < g.biasSpan()) ||
       (mask.data && mask.length < g.maskSpan()))
     return throwError(env, "kernelsAttention: an operand is shorter than its shape");
-  if (mult.data && !(rate > 0.0 && rate < 1.0)) return throwError(env, "kernelsAttention: dropout rate must be in (0, 1)");
-  if (mult.data) {
-    const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 12), numArg(info, 13), numArg(info, 14), numArg(info, 15));
-    dropoutMultipliers(stream, rate, mult.data, g.scores());
-  }
-  const int64_t tile = g.lq * g.lk;
+  if (kept.data && !(rate > 0.0 && rate < 1.0)) return throwError(env, "kernelsAttention: dropout rate must be in (0, 1)");
+  // Where each (batch, head)'s stretch of the one dropout stream over [B, H, Lq, Lk] starts.
+  std::vector<AleaStream> starts;
+  if (kept.data)
+    starts = dropoutStarts(AleaStream::fromSeedrandom(numArg(info, 12), numArg(info, 13), numArg(info, 14), numArg(info, 15)), bh, tile);
   parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
     Scratch& w = tls;
     float* s = scratch(w.tileA, tile);
+    float* m = kept.data ? scratch(w.tileB, tile) : nullptr;
     for (int64_t t = t0; t < t1; t++) {
       const int64_t bi = t / g.h, hi = t % g.h;
       float* p = probs.data + t * tile;
@@ -157,9 +207,10 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
         softmaxRow(row, p + i * g.lk, g.lk);
       }
       const float* dropped = p;
-      if (mult.data) {
-        const float* m = mult.data + t * tile;
+      if (m) {
+        drawMultipliers(starts[t], rate, m, tile);
         for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
+        packKept(m, tile, reinterpret_cast<uint32_t*>(kept.data) + t * words);
         dropped = s;
       }
       float* o = target(out.data, g, t, g.lq, w.out);
@@ -170,26 +221,28 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// kernelsAttentionGrad(dy, q, k, v, probs, mult|null, dq, dk, dv, dbias|null, geometry, scale, hasScale)
-//   dP = (dy·vᵀ) ∘ mult, dS = dP∘P − Σ(dP∘P)·P (softmax), dbias = dS summed over the bias' broadcast
+// kernelsAttentionGrad(dy, q, k, v, probs, kept|null, dq, dk, dv, dbias|null, geometry, scale, hasScale, rate)
+//   mult = the forward's dropout multipliers (from `kept`), dP = (dy·vᵀ) ∘ mult, dS = dP∘P − Σ(dP∘P)·P (softmax), dbias = dS summed over the bias' broadcast
 //   axes, dq = (dS·scale)·k, dk = (dS·scale)ᵀ·q, dv = (P ∘ mult)ᵀ·dy
 Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto dy = viewOf<float>(info[0]), q = viewOf<float>(info[1]), k = viewOf<float>(info[2]), v = viewOf<float>(info[3]);
   const auto probs = viewOf<float>(info[4]);
-  const auto mult = viewOf<float>(info[5], true);
+  const auto kept = viewOf<int32_t>(info[5], true);
   const auto dq = viewOf<float>(info[6]), dk = viewOf<float>(info[7]), dv = viewOf<float>(info[8]);
   const auto dbias = viewOf<float>(info[9], true);
   Geometry g{};
-  if (!dy.ok || !q.ok || !k.ok || !v.ok || !probs.ok || !mult.ok || !dq.ok || !dk.ok || !dv.ok || !dbias.ok || !readGeometry(info[10], g))
-    return throwError(env, "kernelsAttentionGrad(dy, q, k, v, probs, mult, dq, dk, dv, dbias, geometry, scale, hasScale)");
+  if (!dy.ok || !q.ok || !k.ok || !v.ok || !probs.ok || !kept.ok || !dq.ok || !dk.ok || !dv.ok || !dbias.ok || !readGeometry(info[10], g))
+    return throwError(env, "kernelsAttentionGrad(dy, q, k, v, probs, kept, dq, dk, dv, dbias, geometry, scale, hasScale, rate)");
   const float scale = static_cast<float>(numArg(info, 11));
   const bool hasScale = boolArg(info, 12);
-  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d;
+  const double rate = numArg(info, 13);
+  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d, tile = g.lq * g.lk, words = keptWords(g);
   if (dy.length < qn || q.length < qn || dq.length < qn || k.length < kn || v.length < kn || dk.length < kn || dv.length < kn ||
-      probs.length < g.scores() || (mult.data && mult.length < g.scores()) || (dbias.data && dbias.length < g.biasSpan()))
+      probs.length < g.scores() || (kept.data && kept.length < bh * words) || (dbias.data && dbias.length < g.biasSpan()))
     return throwError(env, "kernelsAttentionGrad: an operand is shorter than its shape");
-  const int64_t tile = g.lq * g.lk;
+  if (kept.data && !(rate > 0.0 && rate < 1.0)) return throwError(env, "kernelsAttentionGrad: dropout rate must be in (0, 1)");
+  const float keptScale = dropoutScale(rate);
   // The bias gradient. A task writes its own slice when the bias has its own (batch, head) slices and
   // every query and key. Otherwise the tasks that share a slice of the bias form a group (all batch
   // items of a head, for T5's position bias) whose rows are summed in double, in task order, by one
@@ -206,10 +259,11 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   auto task = [&](int64_t t, double* acc) {
     Scratch& w = tls;
     float* ds = scratch(w.tileA, tile);
-    float* dropped = mult.data ? scratch(w.tileB, tile) : nullptr;
+    float* dropped = kept.data ? scratch(w.tileB, tile) : nullptr;
+    float* m = kept.data ? scratch(w.tileM, tile) : nullptr;
+    if (m) unpackKept(reinterpret_cast<const uint32_t*>(kept.data) + t * words, tile, keptScale, m);
     const int64_t bi = t / g.h, hi = t % g.h;
     const float* p = probs.data + t * tile;
-    const float* m = mult.data ? mult.data + t * tile : nullptr;
     const float* dyt = gather(dy.data, g, t, g.lq, w.dy);
     const float* qt = gather(q.data, g, t, g.lq, w.q);
     const float* kt = gather(k.data, g, t, g.lk, w.k);

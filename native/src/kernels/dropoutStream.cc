@@ -202,27 +202,80 @@ constexpr int64_t kMinVector = 2048;
 // Draws per lane of the scalar path's threads.
 constexpr int64_t kScalarLane = 16384;
 
-// The starts of `lanes` lanes of `len` draws each.
-std::vector<AleaStream> laneStarts(const AleaStream& s, int64_t lanes, int64_t len) {
-  std::vector<AleaStream> starts(static_cast<size_t>(lanes));
-  const u128 jump = powMod(kStep, static_cast<uint64_t>(len));
-  u128 z = encode(s);
-  for (int64_t k = 0; k < lanes; k++, z = mulMod(z, jump)) starts[k] = decode(z);
-  return starts;
+// (z · (a·b²)^distance) mod m for successive distances, the jump multiplier computed once per distance
+// and thread (tasks of one kernel jump by the same distance over and over).
+u128 jumpFor(int64_t distance) {
+  thread_local int64_t last = -1;
+  thread_local u128 jump = 0;
+  if (distance != last) {
+    jump = powMod(kStep, static_cast<uint64_t>(distance));
+    last = distance;
+  }
+  return jump;
+}
+
+// Draws per vector lane for n draws over `lanes` lanes: a multiple of 8, and never a multiple of
+// 1024 floats apart (lanes 4 KiB apart would share the L1 cache's sets).
+int64_t laneLength(int64_t n, int64_t lanes) {
+  int64_t len = ((n + lanes - 1) / lanes + 7) / 8 * 8;
+  if (len >= 1024 && len % 1024 < 64) len += 64;
+  return len;
+}
+
+// One group of eight lanes on the calling thread: lane e draws count[e] values into out + e·len.
+void runGroup(Simd simd, const AleaStream* st, Dest out, int64_t len, const int64_t* count, float keep, float scale) {
+#if defined(__AVX512F__)
+  if (simd == Simd::Avx512) return runLanes(Gen512(st, keep, scale), out, len, count);
+#endif
+#if defined(__AVX2__)
+  (void)simd;
+  runLanes(Gen256(st, keep, scale), out, len, count);
+#else
+  (void)simd;
+  for (int e = 0; e < kWidth; e++) runScalar(st[e], out.at(e * len), count[e], keep, scale);
+#endif
+}
+
+void laneCounts(int64_t n, int64_t first, int64_t len, int64_t* count) {
+  for (int e = 0; e < kWidth; e++) count[e] = std::clamp<int64_t>(n - (first + e) * len, 0, len);
 }
 
 }  // namespace
 
+std::vector<AleaStream> dropoutStarts(const AleaStream& s, int64_t count, int64_t distance) {
+  std::vector<AleaStream> starts(static_cast<size_t>(count));
+  const u128 jump = jumpFor(distance);
+  u128 z = encode(s);
+  for (int64_t k = 0; k < count; k++, z = mulMod(z, jump)) starts[k] = decode(z);
+  return starts;
+}
+
+void drawMultipliers(const AleaStream& s, double rate, float* mult, int64_t n) {
+  const float keep = static_cast<float>(1.0 - rate);
+  const float scale = dropoutScale(rate);
+  const Simd simd = kernelSimd();
+  const Dest dest{mult, nullptr, nullptr};
+  if (simd == Simd::Scalar || n < kMinVector) return runScalar(s, dest, n, keep, scale);
+  const int64_t len = laneLength(n, kWidth);
+  AleaStream st[kWidth];
+  const u128 jump = jumpFor(len);
+  u128 z = encode(s);
+  for (int e = 0; e < kWidth; e++, z = mulMod(z, jump)) st[e] = decode(z);
+  int64_t count[kWidth];
+  laneCounts(n, 0, len, count);
+  runGroup(simd, st, dest, len, count, keep, scale);
+}
+
 void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n, const float* x, float* y) {
   const Dest dest{mult, x, y};
   const float keep = static_cast<float>(1.0 - rate);
-  const float scale = 1.0f / keep;
+  const float scale = dropoutScale(rate);
   const Simd simd = kernelSimd();
   const int threads = kernelThreads();
   if (simd == Simd::Scalar || n < kMinVector) {
     if (n < 4 * kScalarLane || threads == 1) return runScalar(s, dest, n, keep, scale);
     const int64_t lanes = (n + kScalarLane - 1) / kScalarLane;
-    const std::vector<AleaStream> starts = laneStarts(s, lanes, kScalarLane);
+    const std::vector<AleaStream> starts = dropoutStarts(s, lanes, kScalarLane);
     parallelFor(lanes, 1, [&](int64_t k0, int64_t k1) {
       for (int64_t k = k0; k < k1; k++) runScalar(starts[k], dest.at(k * kScalarLane), std::min(kScalarLane, n - k * kScalarLane), keep, scale);
     });
@@ -230,27 +283,13 @@ void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n
   }
   // Groups of eight lanes, about two groups per thread once the stream is long enough.
   const int64_t groups = std::clamp<int64_t>(n / (kWidth * 4096), 1, 2 * threads);
-  // Lanes a multiple of 4 KiB apart would share the L1 cache's sets: 512 bytes more spreads them.
-  int64_t len = (n + groups * kWidth - 1) / (groups * kWidth);
-  if (len >= 4096) len = (len + 895) / 1024 * 1024 + 128;
-  const std::vector<AleaStream> starts = laneStarts(s, groups * kWidth, len);
+  const int64_t len = laneLength(n, groups * kWidth);
+  const std::vector<AleaStream> starts = dropoutStarts(s, groups * kWidth, len);
   parallelFor(groups, 1, [&](int64_t g0, int64_t g1) {
     for (int64_t g = g0; g < g1; g++) {
       int64_t count[kWidth];
-      for (int e = 0; e < kWidth; e++) count[e] = std::clamp<int64_t>(n - (g * kWidth + e) * len, 0, len);
-      const Dest out = dest.at(g * kWidth * len);
-      const AleaStream* st = starts.data() + g * kWidth;
-#if defined(__AVX512F__)
-      if (simd == Simd::Avx512) {
-        runLanes(Gen512(st, keep, scale), out, len, count);
-        continue;
-      }
-#endif
-#if defined(__AVX2__)
-      runLanes(Gen256(st, keep, scale), out, len, count);
-#else
-      for (int e = 0; e < kWidth; e++) runScalar(st[e], out.at(e * len), count[e], keep, scale);
-#endif
+      laneCounts(n, g * kWidth, len, count);
+      runGroup(simd, starts.data() + g * kWidth, dest.at(g * kWidth * len), len, count, keep, scale);
     }
   });
 }

@@ -4,6 +4,7 @@
 // run here in exact integer arithmetic (dropoutStream.cc).
 #pragma once
 #include <cstdint>
+#include <vector>
 
 namespace octet {
 
@@ -17,8 +18,17 @@ struct AleaStream {
   }
 };
 
+// 1/keep as the multipliers hold it (a multiplier is 0 or this).
+inline float dropoutScale(double rate) { return 1.0f / static_cast<float>(1.0 - rate); }
+
 // mult[i] = floor(u_i + keep) / keep for the first n draws of the stream starting at `s`; with x and
-// y, also y[i] = x[i]·mult[i].
+// y, also y[i] = x[i]·mult[i]. Uses the kernels' threads.
 void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n, const float* x = nullptr, float* y = nullptr);
+
+// The same draws on the calling thread (inside a parallel loop).
+void drawMultipliers(const AleaStream& s, double rate, float* mult, int64_t n);
+
+// The stream's states 0, distance, 2·distance, … draws after `s` (count of them).
+std::vector<AleaStream> dropoutStarts(const AleaStream& s, int64_t count, int64_t distance);
 
 }  // namespace octet
