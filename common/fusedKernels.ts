@@ -12,8 +12,13 @@ export const FUSED_KERNELS = {
   norm: 'OctetNorm',
   /** inputs { dy, xhat, rstd, weight } → [dx, dweight, dbias (LayerNorm only)]; attrs NormAttrs */
   normGrad: 'OctetNormGrad',
-  /** inputs { x } → [y, multiplier] as tf.dropout(x, rate, undefined, seed); attrs DropoutAttrs */
+  /**
+   * inputs { x } → [y, kept] as tf.dropout(x, rate, undefined, seed); kept: which multipliers are not 0, in
+   * a form of the backend's choosing (the native kernels: int32 bit words); attrs DropoutAttrs
+   */
   dropout: 'OctetDropout',
+  /** inputs { dy, kept } → dx = dy · the forward's multipliers; attrs DropoutAttrs */
+  dropoutGrad: 'OctetDropoutGrad',
   /** inputs { logits [N, C], lse [N, 1], labels int32 [N], scale [N] } → (exp(logits − lse) − one_hot(labels)) · scale; no attrs */
   crossEntropyGrad: 'OctetCrossEntropyGrad',
   /**

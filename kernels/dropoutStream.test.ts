@@ -48,21 +48,29 @@ describe.skipIf(!native)('dropout stream', () => {
   for (const level of LEVELS) {
     const has = hasLevel(level);
     describe.skipIf(!has)(`${level} path${has ? '' : ' (skipped: this machine has no such vector path)'}`, () => {
-      it.each([1, 2])('matches tf.dropout bit for bit on %i thread(s), and applies it', (threads) => {
+      it.each([1, 2])('matches tf.dropout bit for bit on %i thread(s): y = x·multiplier, and the kept bits', (threads) => {
         native!.simd(level);
         native!.threads(threads);
         for (const { rate, seed } of CASES) {
           for (const n of LENGTHS) {
             const want = stockMultipliers(n, rate, seed);
+            // x never 0, so y = x·m shows m.
             const x = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3.25);
             const y = new Float32Array(n);
-            const got = new Float32Array(n);
-            native!.dropout(x, y, got, rate, aleaState(String(seed)));
+            const kept = new Int32Array(Math.ceil(n / 32)).fill(-1);
+            native!.dropout(x, y, kept, rate, aleaState(String(seed)));
             const what = `rate ${rate}, seed ${seed}, ${n} draws`;
-            const bad = got.findIndex((g, i) => g !== want[i]);
-            expect(bad, `${what}: first mismatch at ${bad} (${got[bad]} vs tf.dropout ${want[bad]})`).toBe(-1);
-            const badY = y.findIndex((v, i) => v !== Math.fround(x[i] * want[i]));
-            expect(badY, `${what}: y = x·multiplier wrong at ${badY}`).toBe(-1);
+            const bad = y.findIndex((v, i) => v !== Math.fround(x[i] * want[i]));
+            expect(bad, `${what}: first mismatch at ${bad} (y ${y[bad]}, x·tf.dropout ${Math.fround(x[bad] * want[bad])})`).toBe(-1);
+            const bit = (i: number) => (kept[i >> 5] >>> (i & 31)) & 1;
+            const badBit = want.findIndex((m, i) => bit(i) !== (m !== 0 ? 1 : 0));
+            expect(badBit, `${what}: kept bit ${badBit} wrong`).toBe(-1);
+            expect(n % 32 === 0 || kept[kept.length - 1] >>> (n % 32) === 0, `${what}: bits past the end must be 0`).toBe(true);
+            const dy = Float32Array.from({ length: n }, (_, i) => ((i * 13) % 11) - 5.5);
+            const dx = new Float32Array(n);
+            native!.dropoutGrad(dy, kept, dx, rate);
+            const badGrad = dx.findIndex((v, i) => v !== Math.fround(dy[i] * want[i]));
+            expect(badGrad, `${what}: dx = dy·multiplier wrong at ${badGrad}`).toBe(-1);
           }
         }
       });

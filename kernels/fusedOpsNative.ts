@@ -64,9 +64,22 @@ const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
   assertFloat32('Octet fused kernels', x);
   const io = tensorIo(backend);
   const y = io.make([...x.shape]);
-  const multiplier = io.make([...x.shape]);
-  if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(x)!, io.f32(y)!, io.f32(multiplier)!, rate, aleaState(String(seed)));
-  return [y, multiplier];
+  // Which multipliers are not 0, one bit each: the gradient's only need, 1/32 of the multipliers.
+  const kept = io.make([Math.ceil(util.sizeFromShape(x.shape) / 32)], 'int32');
+  if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(x)!, io.f32(y)!, io.i32(kept)!, rate, aleaState(String(seed)));
+  return [y, kept];
+};
+
+const dropoutGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, kept } = inputs as Record<'dy' | 'kept', TensorInfo>;
+  const { rate } = attrs as unknown as DropoutAttrs;
+  assertFloat32('Octet fused kernels', dy);
+  const n = util.sizeFromShape(dy.shape);
+  if (kept.dtype !== 'int32' || util.sizeFromShape(kept.shape) !== Math.ceil(n / 32)) throw new Error("OctetDropoutGrad: kept must be OctetDropout's int32 bits for dy's shape");
+  const io = tensorIo(backend);
+  const dx = io.make([...dy.shape]);
+  if (n > 0) native.dropoutGrad(io.f32(dy)!, io.i32(kept)!, io.f32(dx)!, rate);
+  return dx;
 };
 
 const crossEntropyGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend }) => {
@@ -90,6 +103,7 @@ export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 
     { kernelName: FUSED_KERNELS.norm, backendName, kernelFunc: norm(native) },
     { kernelName: FUSED_KERNELS.normGrad, backendName, kernelFunc: normGrad(native) },
     { kernelName: FUSED_KERNELS.dropout, backendName, kernelFunc: dropout(native) },
+    { kernelName: FUSED_KERNELS.dropoutGrad, backendName, kernelFunc: dropoutGrad(native) },
     { kernelName: FUSED_KERNELS.crossEntropyGrad, backendName, kernelFunc: crossEntropyGrad(native) },
   ];
 }

@@ -56,7 +56,10 @@ export interface TensorKernelsNative {
   gelu(x: Float32Array, out: Float32Array, tanhForm: boolean, dy: Float32Array | null): void;
   norm(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, xhat: Float32Array, rstd: Float32Array, rows: number, h: number, eps: number, rms: boolean): void;
   normGrad(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, weight: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, rows: number, h: number, rms: boolean): void;
-  dropout(x: Float32Array, y: Float32Array, multiplier: Float32Array, rate: number, state: AleaState): void;
+  /** y = tf.dropout(x, rate) for the seed's stream; kept: which multipliers are not 0, bit i % 32 of word i / 32. */
+  dropout(x: Float32Array, y: Float32Array, kept: Int32Array, rate: number, state: AleaState): void;
+  /** dx = dy · the multipliers `kept` (from dropout) stands for. */
+  dropoutGrad(dy: Float32Array, kept: Int32Array, dx: Float32Array, rate: number): void;
   /**
    * Fused attention per (batch, head): probs = softmax((q·kᵀ·scale + bias) + mask), M = dropout's
    * multipliers (rate > 0; `kept` gets M ≠ 0 as bits, ⌈Lq·Lk/32⌉ words per (batch, head)), out = (probs ∘ M)·v. geometry: [B, H, Lq, Lk, D, bias strides over
@@ -83,7 +86,7 @@ let cached: TensorKernelsNative | null | undefined;
 
 const NAMES = [
   'kernelsGemm', 'kernelsBinary', 'kernelsUnary', 'kernelsReduce', 'kernelsSoftmax', 'kernelsTranspose', 'kernelsGelu', 'kernelsNorm',
-  'kernelsNormGrad', 'kernelsDropout', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd', 'kernelsAttention', 'kernelsAttentionGrad', 'kernelsCrossEntropyGrad',
+  'kernelsNormGrad', 'kernelsDropout', 'kernelsDropoutGrad', 'kernelsGather', 'kernelsScatterAdd', 'kernelsThreads', 'kernelsSimd', 'kernelsAttention', 'kernelsAttentionGrad', 'kernelsCrossEntropyGrad',
 ] as const;
 
 export function tensorKernelsNative(log: (line: string) => void = (l) => console.warn(l)): TensorKernelsNative | null {
@@ -95,7 +98,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     log(`octet: native addon lacks ${missing.join(', ')} (rebuild with \`node native/build.mjs\`); using the TypeScript kernels`);
     return (cached = null);
   }
-  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, gather, scatterAdd, threads, simd, attention, attentionGrad, crossEntropyGrad] = NAMES.map((n) => addon[n] as Fn);
+  const [gemm, binary, unary, reduce, softmax, transpose, gelu, norm, normGrad, dropout, dropoutGrad, gather, scatterAdd, threads, simd, attention, attentionGrad, crossEntropyGrad] = NAMES.map((n) => addon[n] as Fn);
   return (cached = {
     gemm: (c) => void gemm(c.a, c.b, c.c, c.batch, c.m, c.n, c.k, c.transA, c.transB, c.strideA, c.strideB, c.bias, c.relu ? 1 : 0, c.accumulate, c.threads),
     binary: (op, a, b, out, g) => void binary(BINARY_OPS[op], a, b, out, g),
@@ -106,7 +109,8 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     gelu: (x, out, tanhForm, dy) => void gelu(x, out, tanhForm, dy),
     norm: (x, w, b, y, xhat, rstd, rows, h, eps, rms) => void norm(x, w, b, y, xhat, rstd, rows, h, eps, rms),
     normGrad: (dy, xhat, rstd, w, dx, dw, db, rows, h, rms) => void normGrad(dy, xhat, rstd, w, dx, dw, db, rows, h, rms),
-    dropout: (x, y, m, rate, s) => void dropout(x, y, m, rate, s.s0, s.s1, s.s2, s.c),
+    dropout: (x, y, kept, rate, s) => void dropout(x, y, kept, rate, s.s0, s.s1, s.s2, s.c),
+    dropoutGrad: (dy, kept, dx, rate) => void dropoutGrad(dy, kept, dx, rate),
     attention: (q, k, v, bias, mask, out, probs, m, geometry, scale, rate, s) =>
       void attention(q, k, v, bias, mask, out, probs, m, geometry, scale ?? 1, scale !== null, rate, s?.s0 ?? 0, s?.s1 ?? 0, s?.s2 ?? 0, s?.c ?? 0),
     attentionGrad: (dy, q, k, v, probs, kept, dq, dk, dv, dbias, geometry, scale, rate) =>

@@ -66,9 +66,9 @@ function normValue(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, eps: number)
 function dropout(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
   if (!has(FUSED_KERNELS.dropout)) return tf.dropout(x, attrs.rate, undefined, attrs.seed);
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [value, multiplier] = run(FUSED_KERNELS.dropout, { x: args[0] as tf.Tensor }, attrs);
-    save(args)([multiplier]);
-    return { value, gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => tf.mul(dy, s[0]) };
+    const [value, kept] = run(FUSED_KERNELS.dropout, { x: args[0] as tf.Tensor }, attrs);
+    save(args)([kept]);
+    return { value, gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => run(FUSED_KERNELS.dropoutGrad, { dy, kept: s[0] }, attrs)[0] };
   })(x);
 }
 
@@ -182,8 +182,10 @@ export const fusedCases: KernelCase[] = [
       return [crossEntropyGrad(uniform([rows, classes], 2600 + i, -8, 8) as tf.Tensor2D, labels, scale)];
     },
   })),
-  ...([[0.1, 7], [0.5, 123456], [0.3, 0]] as const).map(([rate, seed], i): KernelCase => ({
-    kernel: FUSED_KERNELS.dropout, name: `rate ${rate}, seed ${seed}: the masks of tf.dropout`, tol: 0,
-    run: () => valueAndGrads((x) => dropout(x, { rate, seed }), [uniform([i === 1 ? 70001 : 33, 17], 1900 + i)], 2000 + i),
-  })),
+  ...([[0.1, 7], [0.5, 123456], [0.3, 0]] as const).flatMap(([rate, seed], i): KernelCase[] =>
+    [FUSED_KERNELS.dropout, FUSED_KERNELS.dropoutGrad].map((kernel) => ({
+      kernel, name: `rate ${rate}, seed ${seed}: the masks of tf.dropout`, tol: 0,
+      run: () => valueAndGrads((x) => dropout(x, { rate, seed }), [uniform([i === 1 ? 70001 : 33, 17], 1900 + i)], 2000 + i),
+    })),
+  ),
 ];

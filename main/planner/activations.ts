@@ -23,8 +23,9 @@
 // and keep only what their gradient needs. `composed`: every other backend (tensorflow, tensorflow-gpu) and cpu/wasm
 // with OCTET_FAST_KERNELS=0, where they are composed of stock TensorFlow.js ops (`--inventory` under
 // OCTET_FAST_KERNELS=0 gives these). A dropout with rate > 0 costs 5 buffers of its input's shape
-// composed (random uniform, floor, the scaled mask, the output, the input's gradient) and 3 fused
-// (output, multiplier, the input's gradient; 2 where the output's gradient is one the model keeps anyway).
+// composed (random uniform, floor, the scaled mask, the output, the input's gradient) and 2 fused
+// (output, the input's gradient; 1 where the output's gradient is one the model keeps anyway) plus one
+// bit per element: which multipliers are not 0, all the fused gradient keeps (KEPT_BITS).
 import type { ModelArch, Mt5Arch, RobertaArch } from './modelConfig.ts';
 export interface StepShape {
   batch: number;
@@ -64,10 +65,12 @@ export interface ActivationEstimate {
 }
 
 const F32 = 4;
+/** A fused dropout's kept bits (one per element), in float32 buffers of its input's shape. */
+const KEPT_BITS = 1 / 32;
 /** Buffers one dropout adds (see above). */
-export const DROPOUT_BUFFERS = { fused: 3, composed: 5 };
+export const DROPOUT_BUFFERS = { fused: 2 + KEPT_BITS, composed: 5 };
 /** The dropout on attention probabilities: the fused attention kernel keeps one bit per score (which were kept). */
-export const SCORE_DROPOUT_BUFFERS = { fused: 1 / 32, composed: 5 };
+export const SCORE_DROPOUT_BUFFERS = { fused: KEPT_BITS, composed: 5 };
 
 /** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), eval mode. */
 export const ROBERTA_LAYER = {
@@ -94,7 +97,7 @@ export const ROBERTA_OUTER = {
   stableHidden: { fused: 2, composed: 7 },
   stableRows: { fused: 1, composed: 2 },
   /** The embedding dropout: its first buffer is the LayerNorm output's gradient, kept anyway. */
-  embeddingDropoutBuffers: { fused: 2, composed: 5 },
+  embeddingDropoutBuffers: { fused: 1 + KEPT_BITS, composed: 5 },
   /** [B, H]: <s> slice, dense, tanh and gradients; [B, labels] logits and loss; [B] labels and the loss's per-row terms. */
   headHidden: 7,
   headDropouts: 2,
@@ -166,7 +169,7 @@ export const MT5_FFN = {
   relu: 4,
   other: { fused: 4, composed: 5 },
   /** The FFN dropout: its output's gradient is one the block keeps anyway. */
-  dropoutBuffers: { fused: 2, composed: 5 },
+  dropoutBuffers: { fused: 1 + KEPT_BITS, composed: 5 },
 };
 
 export const MT5_OUTER = {
@@ -183,7 +186,7 @@ export const MT5_OUTER = {
   stablePairModel: { fused: 2, composed: 7 },
   stablePairRows: { fused: 2, composed: 3 },
   /** Embedding dropout and final dropout of each stack, together. */
-  stackDropoutBuffers: { fused: 5, composed: 10 },
+  stackDropoutBuffers: { fused: 3 + 2 * KEPT_BITS, composed: 10 },
   /** [B, T, vocab]: lm_head output and its gradient (the loss keeps one log-sum-exp per row). */
   logits: 2,
   /** [heads, L, L] position-bias tables. */

@@ -38,15 +38,15 @@ export function takeDropoutSeed(ctx: RunContext): number {
 
 /**
  * tf.dropout(x, rate, undefined, seed) as one kernel: the same random stream and float operations, so
- * the same masks; keeps the multiplier for the backward pass (dx = dy · multiplier) instead of the
- * composed op's random draws, their floor and the multiplier.
+ * the same masks; keeps only which multipliers are not 0 for the backward pass (dx = dy · multiplier)
+ * instead of the composed op's random draws, their floor and the multiplier.
  */
 function fusedDropout(x: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const [value, multiplier] = runFused(FUSED_KERNELS.dropout, { x: input }, attrs);
-    save([multiplier]);
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };
+    const [value, kept] = runFused(FUSED_KERNELS.dropout, { x: input }, attrs);
+    save([kept]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(FUSED_KERNELS.dropoutGrad, { dy, kept: saved[0] }, attrs)[0] };
   });
   return f(x);
 }

@@ -7,9 +7,6 @@
 // to float rounding (products: gemm.h with one thread). Each task draws its own stretch of the dropout
 // stream, and the gradient keeps which scores were dropped as one bit each (a multiplier is 0 or
 // 1/keep): 1/32 of the float multipliers' memory and traffic.
-#include <immintrin.h>
-
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -19,7 +16,6 @@
 #include "napiArgs.h"
 #include "parallel.h"
 #include "rowOps.h"
-#include "simd.h"
 
 namespace octet {
 namespace {
@@ -82,46 +78,6 @@ void addBiasRow(float* __restrict row, const float* __restrict br, int64_t sk, i
 
 void scaleRow(float* __restrict row, float scale, int64_t n) {
   for (int64_t j = 0; j < n; j++) row[j] = row[j] * scale;
-}
-
-// Bit j of words[j / 32]: multiplier j is not 0.
-void packKept(const float* __restrict m, int64_t n, uint32_t* __restrict words) {
-  int64_t j = 0;
-#if defined(__AVX2__)
-  if (kernelSimd() >= Simd::Avx2) {
-    const __m256 zero = _mm256_setzero_ps();
-    for (; j + 32 <= n; j += 32) {
-      uint32_t w = 0;
-      for (int q = 0; q < 4; q++)
-        w |= static_cast<uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(m + j + 8 * q), zero, _CMP_NEQ_UQ))) << (8 * q);
-      words[j / 32] = w;
-    }
-  }
-#endif
-  for (; j < n; j += 32) {
-    uint32_t w = 0;
-    for (int64_t e = j; e < std::min(n, j + 32); e++) w |= static_cast<uint32_t>(m[e] != 0.0f) << (e - j);
-    words[j / 32] = w;
-  }
-}
-
-// The multipliers back from the bits: scale where kept, else 0.
-void unpackKept(const uint32_t* __restrict words, int64_t n, float scale, float* __restrict m) {
-  int64_t j = 0;
-#if defined(__AVX2__)
-  if (kernelSimd() >= Simd::Avx2) {
-    const __m256i select = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
-    const __m256 s = _mm256_set1_ps(scale);
-    for (; j + 32 <= n; j += 32) {
-      const uint32_t w = words[j / 32];
-      for (int q = 0; q < 4; q++) {
-        const __m256i b = _mm256_and_si256(_mm256_set1_epi32(static_cast<int>((w >> (8 * q)) & 0xff)), select);
-        _mm256_storeu_ps(m + j + 8 * q, _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(b, select)), s));
-      }
-    }
-  }
-#endif
-  for (; j < n; j++) m[j] = (words[j / 32] >> (j % 32)) & 1u ? scale : 0.0f;
 }
 
 // (batch, head) t's [len, d] slice as a contiguous matrix: the tensor itself (heads first) or a copy.
@@ -208,9 +164,10 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       }
       const float* dropped = p;
       if (m) {
-        drawMultipliers(starts[t], rate, m, tile);
+        uint8_t* bits = reinterpret_cast<uint8_t*>(kept.data + t * words);
+        bits[4 * words - 1] = bits[4 * words - 2] = bits[4 * words - 3] = 0;  // the last word's unused bytes
+        drawMultipliers(starts[t], rate, tile, {m, bits, nullptr, nullptr});
         for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
-        packKept(m, tile, reinterpret_cast<uint32_t*>(kept.data) + t * words);
         dropped = s;
       }
       float* o = target(out.data, g, t, g.lq, w.out);
@@ -261,7 +218,7 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
     float* ds = scratch(w.tileA, tile);
     float* dropped = kept.data ? scratch(w.tileB, tile) : nullptr;
     float* m = kept.data ? scratch(w.tileM, tile) : nullptr;
-    if (m) unpackKept(reinterpret_cast<const uint32_t*>(kept.data) + t * words, tile, keptScale, m);
+    if (m) keptMultipliers(reinterpret_cast<const uint8_t*>(kept.data + t * words), tile, keptScale, m);
     const int64_t bi = t / g.h, hi = t % g.h;
     const float* p = probs.data + t * tile;
     const float* dyt = gather(dy.data, g, t, g.lq, w.dy);

@@ -71,27 +71,29 @@ inline float multiplier(uint64_t x2, float keep, float scale) {
   return std::floor(u + keep) * scale;
 }
 
-// Where the multipliers go, and the input they multiply (when applied here: y = x·multiplier).
-struct Dest {
-  float* mult;
-  const float* x;
-  float* y;
-  Dest at(int64_t i) const { return {mult + i, x ? x + i : nullptr, y ? y + i : nullptr}; }
-};
+// DropoutOut from draw i on (i a multiple of 8 where there are kept bits).
+DropoutOut at(const DropoutOut& o, int64_t i) {
+  return {o.mult ? o.mult + i : nullptr, o.kept ? o.kept + i / 8 : nullptr, o.x ? o.x + i : nullptr, o.y ? o.y + i : nullptr};
+}
 
 // n draws from s into out.
-void runScalar(AleaStream s, Dest out, int64_t n, float keep, float scale) {
+void runScalar(AleaStream s, const DropoutOut& out, int64_t n, float keep, float scale) {
   uint64_t x0 = s.x0, x1 = s.x1, x2 = s.x2, c = s.c;
+  uint8_t bits = 0;
   for (int64_t i = 0; i < n; i++) {
     const uint64_t t = kA * x0 + c;
     c = t >> 32;
     x0 = x1;
     x1 = x2;
     x2 = t & 0xffffffffULL;
-    out.mult[i] = multiplier(x2, keep, scale);
+    const float m = multiplier(x2, keep, scale);
+    if (out.mult) out.mult[i] = m;
+    if (out.x) out.y[i] = out.x[i] * m;
+    if (out.kept) {
+      bits |= static_cast<uint8_t>((m != 0.0f) << (i & 7));
+      if ((i & 7) == 7 || i == n - 1) out.kept[i >> 3] = bits, bits = 0;
+    }
   }
-  if (out.x)
-    for (int64_t i = 0; i < n; i++) out.y[i] = out.x[i] * out.mult[i];
 }
 
 // Eight lanes drawn side by side, each step's eight multipliers in one __m256 (lane e in element e):
@@ -172,25 +174,30 @@ inline void transpose8(__m256* r) {
 // Lane e draws count[e] values into out + e·len, eight steps at a time transposed into eight rows of
 // eight (a lane near its end stores only what it has).
 template <class Gen>
-void runLanes(Gen gen, Dest out, int64_t len, const int64_t* count) {
+void runLanes(Gen gen, const DropoutOut& out, int64_t len, const int64_t* count) {
   const int64_t longest = *std::max_element(count, count + kWidth);
+  const __m256 zero = _mm256_setzero_ps();
   for (int64_t i0 = 0; i0 < longest; i0 += 8) {
     __m256 r[8];
     for (int i = 0; i < 8; i++) r[i] = gen.next();
     transpose8(r);
     for (int e = 0; e < kWidth; e++) {
-      const Dest d = out.at(e * len + i0);
+      const DropoutOut d = at(out, e * len + i0);
       const int64_t n = count[e] - i0;
+      if (n <= 0) continue;
+      const uint8_t bits = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_cmp_ps(r[e], zero, _CMP_NEQ_UQ)));
       if (n >= 8) {
-        _mm256_storeu_ps(d.mult, r[e]);
+        if (d.mult) _mm256_storeu_ps(d.mult, r[e]);
         if (d.x) _mm256_storeu_ps(d.y, _mm256_mul_ps(_mm256_loadu_ps(d.x), r[e]));
-      } else if (n > 0) {
+        if (d.kept) *d.kept = bits;
+      } else {
         alignas(32) float row[8];
         _mm256_store_ps(row, r[e]);
         for (int64_t i = 0; i < n; i++) {
-          d.mult[i] = row[i];
+          if (d.mult) d.mult[i] = row[i];
           if (d.x) d.y[i] = d.x[i] * row[i];
         }
+        if (d.kept) *d.kept = static_cast<uint8_t>(bits & ((1u << n) - 1));
       }
     }
   }
@@ -223,7 +230,7 @@ int64_t laneLength(int64_t n, int64_t lanes) {
 }
 
 // One group of eight lanes on the calling thread: lane e draws count[e] values into out + e·len.
-void runGroup(Simd simd, const AleaStream* st, Dest out, int64_t len, const int64_t* count, float keep, float scale) {
+void runGroup(Simd simd, const AleaStream* st, const DropoutOut& out, int64_t len, const int64_t* count, float keep, float scale) {
 #if defined(__AVX512F__)
   if (simd == Simd::Avx512) return runLanes(Gen512(st, keep, scale), out, len, count);
 #endif
@@ -232,7 +239,7 @@ void runGroup(Simd simd, const AleaStream* st, Dest out, int64_t len, const int6
   runLanes(Gen256(st, keep, scale), out, len, count);
 #else
   (void)simd;
-  for (int e = 0; e < kWidth; e++) runScalar(st[e], out.at(e * len), count[e], keep, scale);
+  for (int e = 0; e < kWidth; e++) runScalar(st[e], at(out, e * len), count[e], keep, scale);
 #endif
 }
 
@@ -250,11 +257,10 @@ std::vector<AleaStream> dropoutStarts(const AleaStream& s, int64_t count, int64_
   return starts;
 }
 
-void drawMultipliers(const AleaStream& s, double rate, float* mult, int64_t n) {
+void drawMultipliers(const AleaStream& s, double rate, int64_t n, const DropoutOut& dest) {
   const float keep = static_cast<float>(1.0 - rate);
   const float scale = dropoutScale(rate);
   const Simd simd = kernelSimd();
-  const Dest dest{mult, nullptr, nullptr};
   if (simd == Simd::Scalar || n < kMinVector) return runScalar(s, dest, n, keep, scale);
   const int64_t len = laneLength(n, kWidth);
   AleaStream st[kWidth];
@@ -266,8 +272,7 @@ void drawMultipliers(const AleaStream& s, double rate, float* mult, int64_t n) {
   runGroup(simd, st, dest, len, count, keep, scale);
 }
 
-void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n, const float* x, float* y) {
-  const Dest dest{mult, x, y};
+void dropoutMultipliers(const AleaStream& s, double rate, int64_t n, const DropoutOut& dest) {
   const float keep = static_cast<float>(1.0 - rate);
   const float scale = dropoutScale(rate);
   const Simd simd = kernelSimd();
@@ -277,7 +282,7 @@ void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n
     const int64_t lanes = (n + kScalarLane - 1) / kScalarLane;
     const std::vector<AleaStream> starts = dropoutStarts(s, lanes, kScalarLane);
     parallelFor(lanes, 1, [&](int64_t k0, int64_t k1) {
-      for (int64_t k = k0; k < k1; k++) runScalar(starts[k], dest.at(k * kScalarLane), std::min(kScalarLane, n - k * kScalarLane), keep, scale);
+      for (int64_t k = k0; k < k1; k++) runScalar(starts[k], at(dest, k * kScalarLane), std::min(kScalarLane, n - k * kScalarLane), keep, scale);
     });
     return;
   }
@@ -289,9 +294,24 @@ void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n
     for (int64_t g = g0; g < g1; g++) {
       int64_t count[kWidth];
       laneCounts(n, g * kWidth, len, count);
-      runGroup(simd, starts.data() + g * kWidth, dest.at(g * kWidth * len), len, count, keep, scale);
+      runGroup(simd, starts.data() + g * kWidth, at(dest, g * kWidth * len), len, count, keep, scale);
     }
   });
+}
+
+void keptMultipliers(const uint8_t* kept, int64_t n, float scale, float* m) {
+  int64_t j = 0;
+#if defined(__AVX2__)
+  if (kernelSimd() >= Simd::Avx2) {
+    const __m256i select = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256 s = _mm256_set1_ps(scale);
+    for (; j + 8 <= n; j += 8) {
+      const __m256i b = _mm256_and_si256(_mm256_set1_epi32(kept[j / 8]), select);
+      _mm256_storeu_ps(m + j, _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(b, select)), s));
+    }
+  }
+#endif
+  for (; j < n; j++) m[j] = (kept[j / 8] >> (j % 8)) & 1u ? scale : 0.0f;
 }
 
 }  // namespace octet

@@ -21,12 +21,25 @@ struct AleaStream {
 // 1/keep as the multipliers hold it (a multiplier is 0 or this).
 inline float dropoutScale(double rate) { return 1.0f / static_cast<float>(1.0 - rate); }
 
-// mult[i] = floor(u_i + keep) / keep for the first n draws of the stream starting at `s`; with x and
-// y, also y[i] = x[i]·mult[i]. Uses the kernels' threads.
-void dropoutMultipliers(const AleaStream& s, double rate, float* mult, int64_t n, const float* x = nullptr, float* y = nullptr);
+// Where dropout's draws go; any may be null. mult: the multipliers; kept: which are not 0, as bits
+// (draw i: bit i % 8 of byte i / 8, i.e. bit i % 32 of 32-bit word i / 32 on little-endian machines);
+// x and y: y = x·multiplier.
+struct DropoutOut {
+  float* mult;
+  uint8_t* kept;
+  const float* x;
+  float* y;
+};
 
-// The same draws on the calling thread (inside a parallel loop).
-void drawMultipliers(const AleaStream& s, double rate, float* mult, int64_t n);
+// mult[i] = floor(u_i + keep) / keep for the first n draws of the stream starting at `s`, and what
+// `out` asks for besides. Uses the kernels' threads.
+void dropoutMultipliers(const AleaStream& s, double rate, int64_t n, const DropoutOut& out);
+
+// The same on the calling thread (inside a parallel loop).
+void drawMultipliers(const AleaStream& s, double rate, int64_t n, const DropoutOut& out);
+
+// The multipliers back from `kept` bits: scale (dropoutScale) where kept, else 0.
+void keptMultipliers(const uint8_t* kept, int64_t n, float scale, float* m);
 
 // The stream's states 0, distance, 2·distance, … draws after `s` (count of them).
 std::vector<AleaStream> dropoutStarts(const AleaStream& s, int64_t count, int64_t distance);

@@ -2,6 +2,7 @@
 // and its derivative, LayerNorm / RMS norm forward and backward, and dropout. Each follows the order of
 // operations of the composed TensorFlow.js ops it replaces, in float32 (sums in double, as TensorFlow.js'
 // cpu kernels), so the results agree to float rounding (transcendentals: vecmath.h).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -197,18 +198,42 @@ Napi::Value NormGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c): tf.dropout with a seed (dropoutStream.h),
-// y = x·m.
+// kernelsDropout(x, y, kept, rate, s0, s1, s2, c): tf.dropout with a seed (dropoutStream.h), y = x·m,
+// and which multipliers are not 0 as bits (⌈n / 32⌉ int32 words) for the gradient.
 Napi::Value Dropout(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto x = viewOf<float>(info[0]);
   const auto y = viewOf<float>(info[1]);
-  const auto mult = viewOf<float>(info[2]);
+  const auto kept = viewOf<int32_t>(info[2]);
   const double rate = numArg(info, 3);
-  if (!x.ok || !y.ok || !mult.ok || y.length < x.length || mult.length < x.length || !(rate >= 0.0 && rate < 1.0))
-    return throwError(env, "kernelsDropout(x, y, multiplier, rate, s0, s1, s2, c)");
+  if (!x.ok || !y.ok || !kept.ok || y.length < x.length || kept.length < (x.length + 31) / 32 || !(rate >= 0.0 && rate < 1.0))
+    return throwError(env, "kernelsDropout(x, y, kept, rate, s0, s1, s2, c)");
   const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 4), numArg(info, 5), numArg(info, 6), numArg(info, 7));
-  dropoutMultipliers(stream, rate, mult.data, x.length, x.data, y.data);
+  if (x.length % 32) kept.data[x.length / 32] = 0;  // the last word's unused bits
+  dropoutMultipliers(stream, rate, x.length, {nullptr, reinterpret_cast<uint8_t*>(kept.data), x.data, y.data});
+  return env.Undefined();
+}
+
+// kernelsDropoutGrad(dy, kept, dx, rate): dx = dy·m with m the forward's multipliers (from kept).
+Napi::Value DropoutGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto dy = viewOf<float>(info[0]);
+  const auto kept = viewOf<int32_t>(info[1]);
+  const auto dx = viewOf<float>(info[2]);
+  const double rate = numArg(info, 3);
+  if (!dy.ok || !kept.ok || !dx.ok || dx.length < dy.length || kept.length < (dy.length + 31) / 32 || !(rate >= 0.0 && rate < 1.0))
+    return throwError(env, "kernelsDropoutGrad(dy, kept, dx, rate)");
+  const float scale = dropoutScale(rate);
+  const uint8_t* bits = reinterpret_cast<const uint8_t*>(kept.data);
+  constexpr int64_t kBlock = 512;  // multipliers unpacked per step, on the stack
+  parallelFor((dy.length + kBlock - 1) / kBlock, kElementGrain / kBlock, [&](int64_t b0, int64_t b1) {
+    alignas(32) float m[kBlock];
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t i0 = b * kBlock, n = std::min(kBlock, dy.length - i0);
+      keptMultipliers(bits + i0 / 8, n, scale, m);
+      for (int64_t i = 0; i < n; i++) dx.data[i0 + i] = dy.data[i0 + i] * m[i];
+    }
+  });
   return env.Undefined();
 }
 
@@ -217,6 +242,7 @@ octet::Registration reg([](Napi::Env env, Napi::Object exports) {
   exports.Set("kernelsNorm", Napi::Function::New(env, Norm, "kernelsNorm"));
   exports.Set("kernelsNormGrad", Napi::Function::New(env, NormGrad, "kernelsNormGrad"));
   exports.Set("kernelsDropout", Napi::Function::New(env, Dropout, "kernelsDropout"));
+  exports.Set("kernelsDropoutGrad", Napi::Function::New(env, DropoutGrad, "kernelsDropoutGrad"));
 });
 
 }  // namespace
