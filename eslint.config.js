@@ -17,7 +17,7 @@ const forbid = (folders, packages = [], message = 'see DESIGN.md §2 (import rul
 const always = ['electron', 'better-sqlite3'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'native/build/**', 'renderer/dist/**', 'test-results/**', '.octet/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'native/build/**', 'renderer/dist/**', 'test-results/**', '.octet/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
