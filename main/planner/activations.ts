@@ -134,12 +134,12 @@ export const MT5_ENCODER_LAYER = {
   model: 17,
   /** [B, Ls, heads·d_kv] (also split in heads, composed): q, k, v, context and gradients. */
   inner: { fused: 8, composed: 15 },
-  /** [B, heads, Ls, Ls]: scores + bias, + mask, probabilities, gradients; fused: the probabilities. */
+  /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block); fused: the probabilities. */
   scores: { fused: 1, composed: 6 },
   /** [B, Ls]: the RMS norms' 1/rms. */
   rows: 2,
-  /** [heads, Ls, Ls]: this block's gradient of the shared position bias. */
-  biasGrads: 1,
+  /** [heads, Ls, Ls]: this block's gradient of the shared position bias (composed: a [B, heads, Ls, Ls] one, among the scores). */
+  biasGrads: { fused: 1, composed: 0 },
   modelDropouts: 2,
   scoreDropouts: 1,
 };
@@ -153,7 +153,7 @@ export const MT5_DECODER_LAYER = {
   crossKv: { fused: 4, composed: 8 },
   /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
   encoderGrads: 2,
-  selfScores: { fused: 1, composed: 6 },
+  selfScores: { fused: 1, composed: 5 },
   crossScores: { fused: 1, composed: 5 },
   rows: 3,
   /** [heads, T, T]: the gradient of the shared self-attention bias. */
@@ -189,9 +189,9 @@ export const MT5_OUTER = {
   stackDropoutBuffers: { fused: 3 + 2 * KEPT_BITS, composed: 10 },
   /** [B, T, vocab]: lm_head output and its gradient (the loss keeps one log-sum-exp per row). */
   logits: 2,
-  /** [heads, L, L] position-bias tables. */
-  encoderBias: { trainable: 2, frozen: { fused: 2, composed: 1 } },
-  decoderBias: 2,
+  /** [heads, L, L] position-bias tables (composed: the mask added to them once per stack, models/layers/attention.ts stackAttentionBias). */
+  encoderBias: { trainable: { fused: 2, composed: 3 }, frozen: { fused: 2, composed: 1 } },
+  decoderBias: { fused: 2, composed: 3 },
 };
 
 export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): ActivationEstimate {
@@ -229,7 +229,7 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
     { name: 'decoder hidden (Q/K/V, residuals, norms)', bytes: F32 * (decModel * B * T * D + dec * pick(Dl.inner, o) * B * T * inner) },
     { name: 'embedding lookup (encoder and decoder ids at once)', bytes: F32 * pairModel * B * (Ls + T) * D },
     { name: 'FFN intermediate', bytes: F32 * a.dFF * (enc * ff * B * Ls + dec * ff * B * T) },
-    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * ((encBias + enc * E.biasGrads) * Ls * Ls + (O.decoderBias + dec * Dl.biasGrads) * T * T)) },
+    { name: 'norm statistics + position bias', bytes: F32 * (rows + a.heads * ((encBias + enc * pick(E.biasGrads, o)) * Ls * Ls + (pick(O.decoderBias, o) + dec * Dl.biasGrads) * T * T)) },
     { name: 'lm_head logits + loss', bytes: F32 * O.logits * B * T * a.vocabSize },
   ];
   return finish(parts);

@@ -56,6 +56,17 @@ export function multiHeadAttention(
 }
 
 /**
+ * The bias and mask a stack passes to multiHeadAttention in every layer: apart where the fused kernel
+ * takes them apart (neither is then expanded to [B, H, Lq, Lk]), else added once here for the whole
+ * stack, as the composed ops would otherwise add them again in every layer. (The mask is 0 or
+ * FLOAT32_MIN, so (s + bias) + mask and s + (bias + mask) are the same floats.)
+ */
+export function stackAttentionBias(bias: tf.Tensor | null, mask: tf.Tensor | null): { bias: tf.Tensor | null; mask: tf.Tensor | null } {
+  if (!bias || !mask || hasFusedKernel(FUSED_KERNELS.attention)) return { bias, mask };
+  return { bias: tf.add(bias, mask), mask: null };
+}
+
+/**
  * The composed attention above as one kernel each way; keeps q, k, v, the probabilities and the dropout
  * multipliers for the gradient. The mask is read by the forward kernel only: it is not an input of the
  * gradient, so no gradient is computed (or zero-filled) for it.

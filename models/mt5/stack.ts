@@ -1,10 +1,10 @@
 // T5Stack for mT5: pre-norm blocks with RMS norm, unscaled attention with a relative position bias
 // owned by block 0 and shared by every later block of the same stack; the padding / causal mask is
-// passed next to it, so neither is expanded to [B, H, L, L].
+// passed next to it to the fused kernel, so neither is expanded to [B, H, L, L] (stackAttentionBias).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MT5Config } from '../config/mt5.ts';
 import { activation } from '../layers/activations.ts';
-import { multiHeadAttention } from '../layers/attention.ts';
+import { multiHeadAttention, stackAttentionBias } from '../layers/attention.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
 import { embeddingLookup } from '../layers/embedding.ts';
 import { linear } from '../layers/linear.ts';
@@ -43,8 +43,14 @@ function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder',
   });
 }
 
-/** `bias`: the stack's position bias (self-attention), `mask`: the additive padding / causal mask. */
-function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, bias: tf.Tensor | null, mask: tf.Tensor, ctx: RunContext): tf.Tensor {
+interface BiasAndMask {
+  /** The stack's position bias (self-attention). */
+  bias: tf.Tensor | null;
+  /** The additive padding / causal mask. */
+  mask: tf.Tensor | null;
+}
+
+function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, { bias, mask }: BiasAndMask, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
     const q = linear(x, p.get(`${prefix}.q.weight`));
     const k = linear(kv, p.get(`${prefix}.k.weight`));
@@ -75,12 +81,11 @@ export function mt5Encoder(
   return tf.tidy(() => {
     const [, len] = inputIds.shape;
     const mask = attentionMask ?? tf.onesLike(inputIds);
-    const bias = positionBias(p, c, 'encoder', len, len);
-    const maskBias = keyMaskBias(mask);
+    const self = stackAttentionBias(positionBias(p, c, 'encoder', len, len), keyMaskBias(mask));
     let x = dropout(embeds ?? embedTokens(p, c, inputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numLayers; i++) {
       const b = `encoder.block.${i}`;
-      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, bias, maskBias, ctx), ctx);
+      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, self, ctx), ctx);
       x = residual(p, c, `${b}.layer.1`, x, (h) => feedForward(p, c, `${b}.layer.1`, h, ctx), ctx);
     }
     return dropout(rmsNorm(x, p.get('encoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
@@ -94,15 +99,14 @@ export function mt5Decoder(
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, len] = decoderInputIds.shape;
-    const selfBias = positionBias(p, c, 'decoder', len, len);
-    const selfMask = causalMaskBias(len, decoderMask);
+    const self = stackAttentionBias(positionBias(p, c, 'decoder', len, len), causalMaskBias(len, decoderMask));
     const encMask = encoderMask ?? tf.ones([batch, encoderHidden.shape[1] as number]);
-    const crossMask = keyMaskBias(encMask);
+    const cross = { bias: null, mask: keyMaskBias(encMask) };
     let x = dropout(embeds ?? embedTokens(p, c, decoderInputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numDecoderLayers; i++) {
       const b = `decoder.block.${i}`;
-      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, selfBias, selfMask, ctx), ctx);
-      x = residual(p, c, `${b}.layer.1`, x, (h) => attention(p, c, `${b}.layer.1.EncDecAttention`, h, encoderHidden, null, crossMask, ctx), ctx);
+      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, self, ctx), ctx);
+      x = residual(p, c, `${b}.layer.1`, x, (h) => attention(p, c, `${b}.layer.1.EncDecAttention`, h, encoderHidden, cross, ctx), ctx);
       x = residual(p, c, `${b}.layer.2`, x, (h) => feedForward(p, c, `${b}.layer.2`, h, ctx), ctx);
     }
     return dropout(rmsNorm(x, p.get('decoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
