@@ -164,9 +164,8 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       }
       const float* dropped = p;
       if (m) {
-        uint8_t* bits = reinterpret_cast<uint8_t*>(kept.data + t * words);
-        bits[4 * words - 1] = bits[4 * words - 2] = bits[4 * words - 3] = 0;  // the last word's unused bytes
-        drawMultipliers(starts[t], rate, tile, {m, bits, nullptr, nullptr});
+        kept.data[(t + 1) * words - 1] = 0;  // the last word's unused bits
+        drawMultipliers(starts[t], rate, tile, {m, reinterpret_cast<uint8_t*>(kept.data + t * words), nullptr, nullptr});
         for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
         dropped = s;
       }
@@ -179,8 +178,9 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
 }
 
 // kernelsAttentionGrad(dy, q, k, v, probs, kept|null, dq, dk, dv, dbias|null, geometry, scale, hasScale, rate)
-//   mult = the forward's dropout multipliers (from `kept`), dP = (dy·vᵀ) ∘ mult, dS = dP∘P − Σ(dP∘P)·P (softmax), dbias = dS summed over the bias' broadcast
-//   axes, dq = (dS·scale)·k, dk = (dS·scale)ᵀ·q, dv = (P ∘ mult)ᵀ·dy
+//   mult = the forward's dropout multipliers (from `kept`), dP = (dy·vᵀ) ∘ mult, dS = dP∘P − Σ(dP∘P)·P
+//   (softmax), dbias = dS summed over the bias' broadcast axes, dq = (dS·scale)·k, dk = (dS·scale)ᵀ·q,
+//   dv = (P ∘ mult)ᵀ·dy
 Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto dy = viewOf<float>(info[0]), q = viewOf<float>(info[1]), k = viewOf<float>(info[2]), v = viewOf<float>(info[3]);
@@ -203,13 +203,14 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   // The bias gradient. A task writes its own slice when the bias has its own (batch, head) slices and
   // every query and key. Otherwise the tasks that share a slice of the bias form a group (all batch
   // items of a head, for T5's position bias) whose rows are summed in double, in task order, by one
-  // thread; with fewer groups than threads, each task sums into its own partial and the partials are
-  // added in task order at the end. Either way the sums do not depend on the threads.
+  // thread; when all tasks share one slice, each task sums into its own partial and the partials are
+  // added in task order at the end. Which way depends on the shapes only, so the sums do not depend
+  // on the threads.
   const bool ownSlice = (g.sb > 0 || g.b == 1) && (g.sh > 0 || g.h == 1);
   const bool direct = dbias.data && ownSlice && (g.sq > 0 || g.lq == 1) && (g.sk > 0 || g.lk == 1);
   const int64_t sliceQ = g.sq > 0 ? g.lq : 1, sliceK = g.sk > 0 ? g.lk : 1, slice = sliceQ * sliceK;
   const int64_t groupsB = g.sb > 0 ? g.b : 1, groupsH = g.sh > 0 ? g.h : 1, groups = groupsB * groupsH;
-  const bool grouped = dbias.data && !direct && groups >= kernelThreads();
+  const bool grouped = dbias.data && !direct && groups > 1;
   std::vector<double> partial(dbias.data && !direct && !grouped ? static_cast<size_t>(bh * slice) : 0, 0.0);
 
   // One (batch, head): dv, dq, dk, and its bias-gradient rows (written, or added into acc).

@@ -301,19 +301,19 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
 
 // Weight gradients (xᵀ·dy: a few rows and columns, the tokens as K) leave the row and column blocks
 // too few to share, and each K block would cost two pool calls: such products are split along K
-// instead, into chunks of kChunkK whose count depends on K alone, so the sum's rounding does not
-// depend on the threads. Each chunk's partial product lands in its own buffer; the partials are then
-// added in chunk order, followed by the epilogue.
+// instead, into chunks of kChunkK whose count depends on K alone, and on one thread too (in turn), so
+// the sum's rounding does not depend on the threads. Each chunk's partial product lands in its own
+// buffer; the partials are then added in chunk order, followed by the epilogue.
 constexpr int64_t kChunkK = 512;
 constexpr int64_t kMaxSplitOutput = 128 * 128;
 
 bool splitsK(const Problem& P) { return P.k >= 2 * kChunkK && P.m * P.n <= kMaxSplitOutput; }
 
-void runSplitK(const Problem& P, KernelPool& pool, MicroKernel kernel) {
+void runSplitK(const Problem& P, KernelPool* pool, MicroKernel kernel) {
   const int64_t chunks = std::min<int64_t>(P.k / kChunkK, 64);
   const int64_t mn = P.m * P.n;
   std::vector<float> partial(static_cast<size_t>(chunks * mn));
-  pool.run(chunks, [&](int64_t t) {
+  const std::function<void(int64_t)> chunk = [&](int64_t t) {
     const int64_t p0 = P.k * t / chunks, p1 = P.k * (t + 1) / chunks;
     Problem sub = P;
     sub.a += P.transA ? p0 * P.lda : p0;
@@ -325,7 +325,9 @@ void runSplitK(const Problem& P, KernelPool& pool, MicroKernel kernel) {
     sub.relu = false;
     sub.accumulate = false;
     runProblem(sub, nullptr, kernel);
-  });
+  };
+  if (pool) pool->run(chunks, chunk);
+  else for (int64_t t = 0; t < chunks; t++) chunk(t);
   for (int64_t i = 0; i < P.m; i++) {
     float* cr = P.c + i * P.ldc;
     for (int64_t j = 0; j < P.n; j++) {
@@ -356,7 +358,7 @@ void gemm(const GemmArgs& g) {
     return p;
   };
   if (g.batch == 1) {
-    if (pool && macs >= kParallelMacs && splitsK(base)) return runSplitK(base, *pool, kernel);
+    if (macs >= kParallelMacs && splitsK(base)) return runSplitK(base, pool, kernel);
     runProblem(base, pool && macs >= kParallelMacs ? pool : nullptr, kernel);
     return;
   }
