@@ -5,7 +5,9 @@
 // there, and the multipliers are tf.dropout's bit for bit however the stream is split.
 #include "dropoutStream.h"
 
+#if defined(__AVX2__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -221,8 +223,8 @@ u128 jumpFor(int64_t distance) {
   return jump;
 }
 
-// Draws per vector lane for n draws over `lanes` lanes: a multiple of 8, and never a multiple of
-// 1024 floats apart (lanes 4 KiB apart would share the L1 cache's sets).
+// Draws per vector lane for n draws over `lanes` lanes: a multiple of 8, and not within 64 floats of a
+// multiple of 1024 (lanes a multiple of 4 KiB apart would share the L1 cache's sets).
 int64_t laneLength(int64_t n, int64_t lanes) {
   int64_t len = ((n + lanes - 1) / lanes + 7) / 8 * 8;
   if (len >= 1024 && len % 1024 < 64) len += 64;
