@@ -223,6 +223,55 @@ void kernelAvx2(int kc, const ARows& A, const float* B, float* C, int64_t ldc, i
 }
 #endif
 
+#if defined(OCTET_HAVE_AVX2)
+// Products with at most 8 columns (attention's probs·V and its gradients with d_kv ≤ 8): 8 rows × 8
+// columns, every multiply-add useful, where the 6×16 kernel spends half of them on the panel's zero
+// padding. B is the usual 16-wide panel (its first 8 columns are read), A is read in place.
+constexpr int MR_NARROW = 8;
+
+void kernelAvx2Narrow(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
+  const float* a0 = A.a;
+  const float* a1 = A.a + std::min(1, mr - 1) * A.rs;
+  const float* a2 = A.a + std::min(2, mr - 1) * A.rs;
+  const float* a3 = A.a + std::min(3, mr - 1) * A.rs;
+  const float* a4 = A.a + std::min(4, mr - 1) * A.rs;
+  const float* a5 = A.a + std::min(5, mr - 1) * A.rs;
+  const float* a6 = A.a + std::min(6, mr - 1) * A.rs;
+  const float* a7 = A.a + std::min(7, mr - 1) * A.rs;
+  const int64_t cs = A.cs;
+  __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps(), c3 = _mm256_setzero_ps();
+  __m256 c4 = _mm256_setzero_ps(), c5 = _mm256_setzero_ps(), c6 = _mm256_setzero_ps(), c7 = _mm256_setzero_ps();
+  for (int kk = 0; kk < kc; kk++) {
+    const __m256 b = _mm256_load_ps(B);
+    c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0), b, c0);
+    c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a1), b, c1);
+    c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a2), b, c2);
+    c3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a3), b, c3);
+    c4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a4), b, c4);
+    c5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a5), b, c5);
+    c6 = _mm256_fmadd_ps(_mm256_broadcast_ss(a6), b, c6);
+    c7 = _mm256_fmadd_ps(_mm256_broadcast_ss(a7), b, c7);
+    a0 += cs;
+    a1 += cs;
+    a2 += cs;
+    a3 += cs;
+    a4 += cs;
+    a5 += cs;
+    a6 += cs;
+    a7 += cs;
+    B += NR;
+  }
+  const __m256 rows[MR_NARROW] = {c0, c1, c2, c3, c4, c5, c6, c7};
+  if (nr == 8) {
+    for (int r = 0; r < mr; r++) _mm256_storeu_ps(C + r * ldc, epilogue8(rows[r], C + r * ldc, e.bias, e));
+    return;
+  }
+  alignas(64) float acc[MR_NARROW * NR];
+  for (int r = 0; r < MR_NARROW; r++) _mm256_store_ps(acc + r * NR, rows[r]);
+  storeTile(acc, C, ldc, mr, nr, e);
+}
+#endif
+
 MicroKernel pickKernel() {
 #if defined(OCTET_HAVE_AVX2)
   if (kernelSimd() >= Simd::Avx2) return kernelAvx2;
@@ -244,6 +293,14 @@ void emptyProduct(const Problem& P) {
 }
 
 void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
+  // The 8×8 kernel for a column block of at most 8 (with the AVX2 kernel only).
+#if defined(OCTET_HAVE_AVX2)
+  const MicroKernel narrowKernel = kernel == kernelAvx2 ? kernelAvx2Narrow : nullptr;
+  constexpr int kNarrowRows = MR_NARROW;
+#else
+  const MicroKernel narrowKernel = nullptr;
+  constexpr int kNarrowRows = MR;
+#endif
   if (P.m == 0 || P.n == 0) return;
   if (P.k == 0) return emptyProduct(P);
   const int threads = pool ? pool->size() : 1;
@@ -284,11 +341,13 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
           const int64_t j = jc + static_cast<int64_t>(jp) * NR;
           const int nr = static_cast<int>(std::min<int64_t>(NR, P.n - j));
           const Epilogue e{P.accumulate || pc > 0, last && P.bias ? P.bias + j : nullptr, last && P.relu};
-          for (int ip = 0; ip < mcur; ip += MR) {
+          const bool narrow = nr <= 8 && !packedA && narrowKernel;
+          const int step = narrow ? kNarrowRows : MR;
+          for (int ip = 0; ip < mcur; ip += step) {
             const int64_t i = i0 + ip;
             const ARows rows = packedA ? ARows{Ap + static_cast<int64_t>(ip) * kc, 1, MR}
                                        : P.transA ? ARows{P.a + pc * P.lda + i, 1, P.lda} : ARows{P.a + i * P.lda + pc, P.lda, 1};
-            kernel(kc, rows, Bp + static_cast<int64_t>(jp) * kc * NR, P.c + i * P.ldc + j, P.ldc, std::min(MR, mcur - ip), nr, e);
+            (narrow ? narrowKernel : kernel)(kc, rows, Bp + static_cast<int64_t>(jp) * kc * NR, P.c + i * P.ldc + j, P.ldc, std::min(step, mcur - ip), nr, e);
           }
         }
       };
