@@ -23,11 +23,11 @@ export const FUSED_KERNELS = {
   crossEntropyGrad: 'OctetCrossEntropyGrad',
   /**
    * inputs { q, k, v, bias?, mask? } ([B, H, L, D] or [B, L, H, D]; bias and mask broadcast to [B, H, Lq, Lk],
-   * scores = (q·kᵀ·scale + bias) + mask; the mask has no gradient) → [out, probs, multiplier (rate > 0: which scores
+   * scores = (q·kᵀ·scale + bias) + mask; the mask has no gradient) → [out, probs, kept (rate > 0: which scores
    * dropout kept, in a form of the backend's choosing — the native kernels: int32 bit words)]; attrs AttentionAttrs
    */
   attention: 'OctetAttention',
-  /** inputs { dy, q, k, v, probs, multiplier? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
+  /** inputs { dy, q, k, v, probs, kept? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
   attentionGrad: 'OctetAttentionGrad',
 } as const;
 

@@ -3,6 +3,9 @@
 // and the native dropout kernel continues that stream from this state.
 import type { AleaState } from '../native/tensorKernels.ts';
 
+/** int32 words of the fused dropouts' kept bits (one per element) for n elements. */
+export const keptWords = (n: number): number => Math.ceil(n / 32);
+
 function mash(): (data: string) => number {
   let n = 0xefc8249d;
   return (data) => {

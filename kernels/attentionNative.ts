@@ -6,7 +6,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { util } from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, type AttentionAttrs } from '../common/fusedKernels.ts';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
-import { aleaState } from './alea.ts';
+import { aleaState, keptWords } from './alea.ts';
 import { broadcastStrides } from './geometry.ts';
 import { assertFloat32, tensorIo } from './tensorIo.ts';
 
@@ -33,9 +33,6 @@ export function attentionGeometry(q: number[], k: number[], v: number[], bias: n
   return Int32Array.from([b, h, lq, lk, d, ...strides(bias, 'bias'), headsLast ? 1 : 0, ...strides(mask, 'mask')]);
 }
 
-/** 32-bit words of dropout bits: ⌈Lq·Lk / 32⌉ per (batch, head). */
-const keptWords = (g: Int32Array) => g[0] * g[1] * Math.ceil((g[2] * g[3]) / 32);
-
 const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { q, k, v, bias, mask } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo; mask?: TensorInfo };
   const { scale, rate, seed, headsLast } = attrs as unknown as AttentionAttrs;
@@ -46,17 +43,18 @@ const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
   const out = io.make([...q.shape]);
   const probs = io.make(scoresShape);
   // Which scores dropout kept, one bit each (native/src/kernels/attention.cc).
-  const kept = rate > 0 ? io.make([keptWords(geometry)], 'int32') : null;
+  // ⌈Lq·Lk / 32⌉ words per (batch, head), so that every (batch, head) starts on a word.
+  const kept = rate > 0 ? io.make([geometry[0] * geometry[1] * keptWords(geometry[2] * geometry[3])], 'int32') : null;
   native.attention(io.f32(q)!, io.f32(k)!, io.f32(v)!, bias ? io.f32(bias)! : null, mask ? io.f32(mask)! : null, io.f32(out)!, io.f32(probs)!, kept ? io.i32(kept)! : null,
     geometry, scale, rate, rate > 0 ? aleaState(String(seed)) : null);
   return kept ? [out, probs, kept] : [out, probs];
 };
 
 const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { dy, q, k, v, probs, multiplier } = inputs as Record<'dy' | 'q' | 'k' | 'v' | 'probs', TensorInfo> & { multiplier?: TensorInfo };
+  const { dy, q, k, v, probs, kept } = inputs as Record<'dy' | 'q' | 'k' | 'v' | 'probs', TensorInfo> & { kept?: TensorInfo };
   const { scale, rate, biasShape, headsLast } = attrs as unknown as AttentionAttrs;
   assertFloat32(FUSED_KERNELS.attentionGrad, dy, q, k, v, probs);
-  if (multiplier && (multiplier.dtype !== 'int32' || rate <= 0)) throw new Error("OctetAttentionGrad: multiplier must be the forward kernel's int32 dropout bits (rate > 0)");
+  if (kept && (kept.dtype !== 'int32' || rate <= 0)) throw new Error("OctetAttentionGrad: kept must be the forward kernel's int32 dropout bits (rate > 0)");
   const geometry = attentionGeometry(q.shape, k.shape, v.shape, biasShape, headsLast);
   if (!util.arraysEqual(dy.shape, q.shape)) throw new Error('OctetAttentionGrad: dy must have the shape of q');
   const io = tensorIo(backend);
@@ -64,7 +62,7 @@ const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
   const dk = io.make([...k.shape]);
   const dv = io.make([...v.shape]);
   const dbias = biasShape ? io.make([...biasShape]) : null;
-  native.attentionGrad(io.f32(dy)!, io.f32(q)!, io.f32(k)!, io.f32(v)!, io.f32(probs)!, multiplier ? io.i32(multiplier)! : null,
+  native.attentionGrad(io.f32(dy)!, io.f32(q)!, io.f32(k)!, io.f32(v)!, io.f32(probs)!, kept ? io.i32(kept)! : null,
     io.f32(dq)!, io.f32(dk)!, io.f32(dv)!, dbias ? io.f32(dbias)! : null, geometry, scale, rate);
   return dbias ? [dq, dk, dv, dbias] : [dq, dk, dv];
 };

@@ -7,7 +7,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { util } from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../common/fusedKernels.ts';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
-import { aleaState } from './alea.ts';
+import { aleaState, keptWords } from './alea.ts';
 import { assertFloat32, tensorIo } from './tensorIo.ts';
 
 const gelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
@@ -65,7 +65,7 @@ const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
   const io = tensorIo(backend);
   const y = io.make([...x.shape]);
   // Which multipliers are not 0, one bit each: the gradient's only need, 1/32 of the multipliers.
-  const kept = io.make([Math.ceil(util.sizeFromShape(x.shape) / 32)], 'int32');
+  const kept = io.make([keptWords(util.sizeFromShape(x.shape))], 'int32');
   if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(x)!, io.f32(y)!, io.i32(kept)!, rate, aleaState(String(seed)));
   return [y, kept];
 };
@@ -75,7 +75,7 @@ const dropoutGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, back
   const { rate } = attrs as unknown as DropoutAttrs;
   assertFloat32('Octet fused kernels', dy);
   const n = util.sizeFromShape(dy.shape);
-  if (kept.dtype !== 'int32' || util.sizeFromShape(kept.shape) !== Math.ceil(n / 32)) throw new Error("OctetDropoutGrad: kept must be OctetDropout's int32 bits for dy's shape");
+  if (kept.dtype !== 'int32' || util.sizeFromShape(kept.shape) !== keptWords(n)) throw new Error("OctetDropoutGrad: kept must be OctetDropout's int32 bits for dy's shape");
   const io = tensorIo(backend);
   const dx = io.make([...dy.shape]);
   if (n > 0) native.dropoutGrad(io.f32(dy)!, io.i32(kept)!, io.f32(dx)!, rate);

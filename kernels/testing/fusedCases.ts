@@ -103,12 +103,12 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | u
   if (!has(FUSED_KERNELS.attention)) return attentionComposed(q, k, v, bias, mask, a);
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [qi, ki, vi, bi] = args.slice(0, -1) as tf.Tensor[];
-    const [value, probs, multiplier] = run(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi, ...(bi ? { bias: bi } : {}), ...(mask ? { mask } : {}) }, a);
-    save(args)(multiplier ? [qi, ki, vi, probs, multiplier] : [qi, ki, vi, probs]);
+    const [value, probs, kept] = run(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi, ...(bi ? { bias: bi } : {}), ...(mask ? { mask } : {}) }, a);
+    save(args)(kept ? [qi, ki, vi, probs, kept] : [qi, ki, vi, probs]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, [sq, sk, sv, sp, sm]: tf.Tensor[]) =>
-        run(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp, ...(sm ? { multiplier: sm } : {}) }, a),
+        run(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp, ...(sm ? { kept: sm } : {}) }, a),
     };
   });
   return bias ? f(q, k, v, bias) : f(q, k, v);

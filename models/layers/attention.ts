@@ -67,20 +67,20 @@ export function stackAttentionBias(bias: tf.Tensor | null, mask: tf.Tensor | nul
 }
 
 /**
- * The composed attention above as one kernel each way; keeps q, k, v, the probabilities and the dropout
- * multipliers for the gradient. The mask is read by the forward kernel only: it is not an input of the
+ * The composed attention above as one kernel each way; keeps q, k, v, the probabilities and which
+ * scores dropout kept for the gradient. The mask is read by the forward kernel only: it is not an input of the
  * gradient, so no gradient is computed (or zero-filled) for it.
  */
 function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | null, mask: tf.Tensor | null, attrs: AttentionAttrs): tf.Tensor {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [qi, ki, vi, bi] = args.slice(0, -1) as tf.Tensor[];
-    const [value, probs, multiplier] = runFused(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi, ...(bi ? { bias: bi } : {}), ...(mask ? { mask } : {}) }, attrs);
-    save(multiplier ? [qi, ki, vi, probs, multiplier] : [qi, ki, vi, probs]);
+    const [value, probs, kept] = runFused(FUSED_KERNELS.attention, { q: qi, k: ki, v: vi, ...(bi ? { bias: bi } : {}), ...(mask ? { mask } : {}) }, attrs);
+    save(kept ? [qi, ki, vi, probs, kept] : [qi, ki, vi, probs]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, [sq, sk, sv, sp, sm]: tf.Tensor[]) =>
-        runFused(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp, ...(sm ? { multiplier: sm } : {}) }, attrs),
+        runFused(FUSED_KERNELS.attentionGrad, { dy, q: sq, k: sk, v: sv, probs: sp, ...(sm ? { kept: sm } : {}) }, attrs),
     };
   });
   return bias ? f(q, k, v, bias) : f(q, k, v);
