@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -45,6 +44,7 @@ struct AlignedBuffer {
 };
 thread_local AlignedBuffer tlsA;
 thread_local AlignedBuffer tlsB;
+thread_local AlignedBuffer tlsPartial;  // the calling thread's K-split partial products
 
 struct Problem {
   const float* a;
@@ -141,12 +141,15 @@ struct ARows {
   int64_t rs, cs;
 };
 
+// Row r of a micro-tile's A (rowOf clamps r to the tile's last row).
+inline const float* rowOf(const ARows& A, int r, int mr) { return A.a + std::min(r, mr - 1) * A.rs; }
+
 using MicroKernel = void (*)(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e);
 
 void kernelScalar(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
   float acc[MR * NR] = {};
   const float* rows[MR];
-  for (int r = 0; r < MR; r++) rows[r] = A.a + std::min(r, mr - 1) * A.rs;
+  for (int r = 0; r < MR; r++) rows[r] = rowOf(A, r, mr);
   for (int kk = 0; kk < kc; kk++) {
     const float* b = B + kk * NR;
     for (int r = 0; r < MR; r++) {
@@ -167,11 +170,11 @@ inline __m256 epilogue8(__m256 v, const float* cr, const float* bias, const Epil
 
 void kernelAvx2(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
   const float* a0 = A.a;
-  const float* a1 = A.a + std::min(1, mr - 1) * A.rs;
-  const float* a2 = A.a + std::min(2, mr - 1) * A.rs;
-  const float* a3 = A.a + std::min(3, mr - 1) * A.rs;
-  const float* a4 = A.a + std::min(4, mr - 1) * A.rs;
-  const float* a5 = A.a + std::min(5, mr - 1) * A.rs;
+  const float* a1 = rowOf(A, 1, mr);
+  const float* a2 = rowOf(A, 2, mr);
+  const float* a3 = rowOf(A, 3, mr);
+  const float* a4 = rowOf(A, 4, mr);
+  const float* a5 = rowOf(A, 5, mr);
   const int64_t cs = A.cs;
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
@@ -221,9 +224,7 @@ void kernelAvx2(int kc, const ARows& A, const float* B, float* C, int64_t ldc, i
   }
   storeTile(acc, C, ldc, mr, nr, e);
 }
-#endif
 
-#if defined(OCTET_HAVE_AVX2)
 // Products with at most 8 columns (attention's probs·V and its gradients with d_kv ≤ 8): 8 rows × 8
 // columns, every multiply-add useful, where the 6×16 kernel spends half of them on the panel's zero
 // padding. B is the usual 16-wide panel (its first 8 columns are read), A is read in place.
@@ -231,13 +232,13 @@ constexpr int MR_NARROW = 8;
 
 void kernelAvx2Narrow(int kc, const ARows& A, const float* B, float* C, int64_t ldc, int mr, int nr, const Epilogue& e) {
   const float* a0 = A.a;
-  const float* a1 = A.a + std::min(1, mr - 1) * A.rs;
-  const float* a2 = A.a + std::min(2, mr - 1) * A.rs;
-  const float* a3 = A.a + std::min(3, mr - 1) * A.rs;
-  const float* a4 = A.a + std::min(4, mr - 1) * A.rs;
-  const float* a5 = A.a + std::min(5, mr - 1) * A.rs;
-  const float* a6 = A.a + std::min(6, mr - 1) * A.rs;
-  const float* a7 = A.a + std::min(7, mr - 1) * A.rs;
+  const float* a1 = rowOf(A, 1, mr);
+  const float* a2 = rowOf(A, 2, mr);
+  const float* a3 = rowOf(A, 3, mr);
+  const float* a4 = rowOf(A, 4, mr);
+  const float* a5 = rowOf(A, 5, mr);
+  const float* a6 = rowOf(A, 6, mr);
+  const float* a7 = rowOf(A, 7, mr);
   const int64_t cs = A.cs;
   __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps(), c3 = _mm256_setzero_ps();
   __m256 c4 = _mm256_setzero_ps(), c5 = _mm256_setzero_ps(), c6 = _mm256_setzero_ps(), c7 = _mm256_setzero_ps();
@@ -371,14 +372,15 @@ bool splitsK(const Problem& P) { return P.k >= 2 * kChunkK && P.m * P.n <= kMaxS
 void runSplitK(const Problem& P, KernelPool* pool, MicroKernel kernel) {
   const int64_t chunks = std::min<int64_t>(P.k / kChunkK, 64);
   const int64_t mn = P.m * P.n;
-  std::vector<float> partial(static_cast<size_t>(chunks * mn));
+  // Every element is written by its chunk's product (accumulate off): no zeroing needed.
+  float* partial = tlsPartial.get(static_cast<size_t>(chunks * mn));
   const std::function<void(int64_t)> chunk = [&](int64_t t) {
     const int64_t p0 = P.k * t / chunks, p1 = P.k * (t + 1) / chunks;
     Problem sub = P;
     sub.a += P.transA ? p0 * P.lda : p0;
     sub.b += P.transB ? p0 : p0 * P.ldb;
     sub.k = p1 - p0;
-    sub.c = partial.data() + t * mn;
+    sub.c = partial + t * mn;
     sub.ldc = P.n;
     sub.bias = nullptr;
     sub.relu = false;
