@@ -37,9 +37,6 @@ struct Geometry {
   int64_t rowStride() const { return headsLast ? h * d : d; }
 };
 
-// 32-bit words of dropout bits per (batch, head).
-int64_t keptWords(const Geometry& g) { return (g.lq * g.lk + 31) / 32; }
-
 bool readGeometry(const Napi::Value& v, Geometry& g) {
   const auto a = viewOf<int32_t>(v);
   if (!a.ok || a.length != 14) return false;
@@ -137,7 +134,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const float scale = static_cast<float>(numArg(info, 9));
   const bool hasScale = boolArg(info, 10);
   const double rate = numArg(info, 11);
-  const int64_t bh = g.b * g.h, tile = g.lq * g.lk, words = keptWords(g);
+  const int64_t bh = g.b * g.h, tile = g.lq * g.lk, words = keptWords(tile);
   if (q.length < bh * g.lq * g.d || k.length < bh * g.lk * g.d || v.length < bh * g.lk * g.d || out.length < bh * g.lq * g.d ||
       probs.length < g.scores() || (kept.data && kept.length < bh * words) || (bias.data && bias.length < g.biasSpan()) ||
       (mask.data && mask.length < g.maskSpan()))
@@ -164,7 +161,6 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
       }
       const float* dropped = p;
       if (m) {
-        kept.data[(t + 1) * words - 1] = 0;  // the last word's unused bits
         drawMultipliers(starts[t], rate, tile, {m, reinterpret_cast<uint8_t*>(kept.data + t * words), nullptr, nullptr});
         for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
         dropped = s;
@@ -194,7 +190,7 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   const float scale = static_cast<float>(numArg(info, 11));
   const bool hasScale = boolArg(info, 12);
   const double rate = numArg(info, 13);
-  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d, tile = g.lq * g.lk, words = keptWords(g);
+  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d, tile = g.lq * g.lk, words = keptWords(tile);
   if (dy.length < qn || q.length < qn || dq.length < qn || k.length < kn || v.length < kn || dk.length < kn || dv.length < kn ||
       probs.length < g.scores() || (kept.data && kept.length < bh * words) || (dbias.data && dbias.length < g.biasSpan()))
     return throwError(env, "kernelsAttentionGrad: an operand is shorter than its shape");

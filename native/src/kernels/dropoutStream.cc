@@ -245,6 +245,12 @@ void runGroup(Simd simd, const AleaStream* st, const DropoutOut& out, int64_t le
 #endif
 }
 
+// Zeroes the bytes of the last kept word past the draws' own (the draws write ⌈n / 8⌉ bytes).
+void padKept(const DropoutOut& out, int64_t n) {
+  if (out.kept)
+    for (int64_t b = (n + 7) / 8; b < 4 * keptWords(n); b++) out.kept[b] = 0;
+}
+
 void laneCounts(int64_t n, int64_t first, int64_t len, int64_t* count) {
   for (int e = 0; e < kWidth; e++) count[e] = std::clamp<int64_t>(n - (first + e) * len, 0, len);
 }
@@ -263,6 +269,7 @@ void drawMultipliers(const AleaStream& s, double rate, int64_t n, const DropoutO
   const float keep = static_cast<float>(1.0 - rate);
   const float scale = dropoutScale(rate);
   const Simd simd = kernelSimd();
+  padKept(dest, n);
   if (simd == Simd::Scalar || n < kMinVector) return runScalar(s, dest, n, keep, scale);
   const int64_t len = laneLength(n, kWidth);
   AleaStream st[kWidth];
@@ -278,6 +285,7 @@ void dropoutMultipliers(const AleaStream& s, double rate, int64_t n, const Dropo
   const float keep = static_cast<float>(1.0 - rate);
   const float scale = dropoutScale(rate);
   const Simd simd = kernelSimd();
+  padKept(dest, n);
   const int threads = kernelThreads();
   if (simd == Simd::Scalar || n < kMinVector) {
     if (n < 4 * kScalarLane || threads == 1) return runScalar(s, dest, n, keep, scale);

@@ -18,12 +18,15 @@ struct AleaStream {
   }
 };
 
+// 32-bit words of kept bits for n draws.
+inline int64_t keptWords(int64_t n) { return (n + 31) / 32; }
+
 // 1/keep as the multipliers hold it (a multiplier is 0 or this).
 inline float dropoutScale(double rate) { return 1.0f / static_cast<float>(1.0 - rate); }
 
 // Where dropout's draws go; any may be null. mult: the multipliers; kept: which are not 0, as bits
-// (draw i: bit i % 8 of byte i / 8, i.e. bit i % 32 of 32-bit word i / 32 on little-endian machines);
-// x and y: y = x·multiplier.
+// (draw i: bit i % 8 of byte i / 8, i.e. bit i % 32 of 32-bit word i / 32 on little-endian machines),
+// keptWords(n) whole words, the last one's unused bits 0; x and y: y = x·multiplier.
 struct DropoutOut {
   float* mult;
   uint8_t* kept;

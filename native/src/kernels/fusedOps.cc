@@ -206,10 +206,9 @@ Napi::Value Dropout(const Napi::CallbackInfo& info) {
   const auto y = viewOf<float>(info[1]);
   const auto kept = viewOf<int32_t>(info[2]);
   const double rate = numArg(info, 3);
-  if (!x.ok || !y.ok || !kept.ok || y.length < x.length || kept.length < (x.length + 31) / 32 || !(rate >= 0.0 && rate < 1.0))
+  if (!x.ok || !y.ok || !kept.ok || y.length < x.length || kept.length < keptWords(x.length) || !(rate >= 0.0 && rate < 1.0))
     return throwError(env, "kernelsDropout(x, y, kept, rate, s0, s1, s2, c)");
   const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 4), numArg(info, 5), numArg(info, 6), numArg(info, 7));
-  if (x.length % 32) kept.data[x.length / 32] = 0;  // the last word's unused bits
   dropoutMultipliers(stream, rate, x.length, {nullptr, reinterpret_cast<uint8_t*>(kept.data), x.data, y.data});
   return env.Undefined();
 }
@@ -221,7 +220,7 @@ Napi::Value DropoutGrad(const Napi::CallbackInfo& info) {
   const auto kept = viewOf<int32_t>(info[1]);
   const auto dx = viewOf<float>(info[2]);
   const double rate = numArg(info, 3);
-  if (!dy.ok || !kept.ok || !dx.ok || dx.length < dy.length || kept.length < (dy.length + 31) / 32 || !(rate >= 0.0 && rate < 1.0))
+  if (!dy.ok || !kept.ok || !dx.ok || dx.length < dy.length || kept.length < keptWords(dy.length) || !(rate >= 0.0 && rate < 1.0))
     return throwError(env, "kernelsDropoutGrad(dy, kept, dx, rate)");
   const float scale = dropoutScale(rate);
   const uint8_t* bits = reinterpret_cast<const uint8_t*>(kept.data);

@@ -118,8 +118,6 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-// Softmax of one row as TensorFlow.js composes it: e = exp(x − max), s = Σe (double, rounded to
-// float), y = e / s.
 // The row's maximum for softmax: vector max, then the scalar scan only if the row holds a NaN (which it
 // returns, as extremeRow does). Which zero a ±0 maximum carries may differ: exp(x − m) does not see it.
 static float softmaxMax(const float* x, int64_t n) {
@@ -148,6 +146,8 @@ static float softmaxMax(const float* x, int64_t n) {
   return extremeRow(x, n, true);
 }
 
+// Softmax of one row as TensorFlow.js composes it: e = exp(x − max), s = Σe (double, rounded to
+// float), y = e / s.
 void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
   const float m = softmaxMax(x, n);
   int64_t i = 0;
