@@ -245,6 +245,13 @@ void runGroup(Simd simd, const AleaStream* st, const DropoutOut& out, int64_t le
 #endif
 }
 
+// The stream's states 0, distance, 2·distance, … draws after s, count of them.
+void fillStarts(const AleaStream& s, int64_t count, int64_t distance, AleaStream* out) {
+  const u128 jump = jumpFor(distance);
+  u128 z = encode(s);
+  for (int64_t k = 0; k < count; k++, z = mulMod(z, jump)) out[k] = decode(z);
+}
+
 // Zeroes the bytes of the last kept word past the draws' own (the draws write ⌈n / 8⌉ bytes).
 void padKept(const DropoutOut& out, int64_t n) {
   if (out.kept)
@@ -259,9 +266,7 @@ void laneCounts(int64_t n, int64_t first, int64_t len, int64_t* count) {
 
 std::vector<AleaStream> dropoutStarts(const AleaStream& s, int64_t count, int64_t distance) {
   std::vector<AleaStream> starts(static_cast<size_t>(count));
-  const u128 jump = jumpFor(distance);
-  u128 z = encode(s);
-  for (int64_t k = 0; k < count; k++, z = mulMod(z, jump)) starts[k] = decode(z);
+  fillStarts(s, count, distance, starts.data());
   return starts;
 }
 
@@ -273,9 +278,7 @@ void drawMultipliers(const AleaStream& s, double rate, int64_t n, const DropoutO
   if (simd == Simd::Scalar || n < kMinVector) return runScalar(s, dest, n, keep, scale);
   const int64_t len = laneLength(n, kWidth);
   AleaStream st[kWidth];
-  const u128 jump = jumpFor(len);
-  u128 z = encode(s);
-  for (int e = 0; e < kWidth; e++, z = mulMod(z, jump)) st[e] = decode(z);
+  fillStarts(s, kWidth, len, st);
   int64_t count[kWidth];
   laneCounts(n, 0, len, count);
   runGroup(simd, st, dest, len, count, keep, scale);
