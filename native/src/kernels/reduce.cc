@@ -18,10 +18,23 @@
 #include "rowOps.h"
 
 namespace octet {
-// Σ x in double; the AVX2 path keeps 8 partial sums (rowOps.h).
+// Σ x in double; the vector paths keep 8 (AVX2) or 16 (AVX-512) partial sums (rowOps.h).
 double sumRow(const float* __restrict x, int64_t n) {
   int64_t i = 0;
   double s = 0.0;
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+  if (kernelSimd() >= Simd::Avx512 && n >= 32) {
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+    for (; i + 16 <= n; i += 16) {
+      const __m512 v = _mm512_loadu_ps(x + i);
+      a0 = _mm512_add_pd(a0, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+      a1 = _mm512_add_pd(a1, _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
+    }
+    s = _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
+    for (; i < n; i++) s += x[i];
+    return s;
+  }
+#endif
 #if defined(__AVX2__) && defined(__FMA__)
   if (kernelSimd() >= Simd::Avx2 && n >= 16) {
     __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
@@ -120,7 +133,26 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 
 // The row's maximum for softmax: vector max, then the scalar scan only if the row holds a NaN (which it
 // returns, as extremeRow does). Which zero a ±0 maximum carries may differ: exp(x − m) does not see it.
-static float softmaxMax(const float* x, int64_t n) {
+float softmaxMax(const float* x, int64_t n) {
+#if defined(__AVX512F__)
+  if (kernelSimd() >= Simd::Avx512 && n >= 16) {
+    __m512 m = _mm512_loadu_ps(x);
+    __mmask16 nan = _mm512_cmp_ps_mask(m, m, _CMP_UNORD_Q);
+    int64_t i = 16;
+    for (; i + 16 <= n; i += 16) {
+      const __m512 v = _mm512_loadu_ps(x + i);
+      m = _mm512_max_ps(m, v);
+      nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    }
+    if (i < n) {
+      const __mmask16 k = static_cast<__mmask16>((1u << (n - i)) - 1);
+      const __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+      m = _mm512_mask_max_ps(m, k, m, v);
+      nan |= _mm512_mask_cmp_ps_mask(k, v, v, _CMP_UNORD_Q);
+    }
+    return nan ? extremeRow(x, n, true) : _mm512_reduce_max_ps(m);
+  }
+#endif
 #if defined(__AVX2__) && defined(__FMA__)
   if (kernelSimd() >= Simd::Avx2 && n >= 16) {
     __m256 m = _mm256_loadu_ps(x), nan = _mm256_cmp_ps(m, m, _CMP_UNORD_Q);
@@ -148,9 +180,22 @@ static float softmaxMax(const float* x, int64_t n) {
 
 // Softmax of one row as TensorFlow.js composes it: e = exp(x − max), s = Σe (double, rounded to
 // float), y = e / s.
-void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
-  const float m = softmaxMax(x, n);
+void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) { softmaxFromMax(x, y, n, softmaxMax(x, n)); }
+
+void softmaxFromMax(const float* __restrict x, float* __restrict y, int64_t n, float m) {
   int64_t i = 0;
+#if defined(__AVX512F__)
+  if (kernelSimd() >= Simd::Avx512) {
+    const __m512 mv = _mm512_set1_ps(m);
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, vm::exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), mv)));
+    const __mmask16 tail = static_cast<__mmask16>((1u << (n - i)) - 1);
+    if (tail) _mm512_mask_storeu_ps(y + i, tail, vm::exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + i), mv)));
+    const __m512 sv = _mm512_set1_ps(static_cast<float>(sumRow(y, n)));
+    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_div_ps(_mm512_loadu_ps(y + i), sv));
+    if (tail) _mm512_mask_storeu_ps(y + i, tail, _mm512_div_ps(_mm512_maskz_loadu_ps(tail, y + i), sv));
+    return;
+  }
+#endif
 #if defined(__AVX2__) && defined(__FMA__)
   if (kernelSimd() >= Simd::Avx2) {
     const __m256 mv = _mm256_set1_ps(m);

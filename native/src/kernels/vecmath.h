@@ -1,6 +1,7 @@
-// Float transcendental functions for the elementwise kernels, 8 lanes (AVX2) and scalar.
-// exp: Cephes' expf (range reduction by ln 2, degree-5 polynomial), ≈1 ulp; 0 below -87.33 (where
-// expf's result would be denormal). erf: Abramowitz–Stegun 7.1.26, the approximation TensorFlow.js'
+// Float transcendental functions for the elementwise kernels, 8 lanes (AVX2), 16 (AVX-512, exp only)
+// and scalar. exp: Cephes' expf (range reduction by ln 2, degree-5 polynomial), ≈1 ulp; 0 below -87.33
+// (where expf's result would be denormal), ∞ above 88.7228 (where it overflows), NaN for NaN; between
+// 88.376 and 88.7228 it stays at exp(88.376). erf: Abramowitz–Stegun 7.1.26, the approximation TensorFlow.js'
 // cpu kernel uses (|error| < 1.5e-7). tanh: Cephes' tanhf (polynomial below 0.625, else via exp).
 #pragma once
 #include <cmath>
@@ -28,10 +29,14 @@ inline float erfScalar(float x) {
 inline float tanhScalar(float x) { return std::tanh(x); }
 
 #if defined(__AVX2__) && defined(__FMA__)
+constexpr float kExpLow = -87.33f, kExpOverflow = 88.72283935546875f, kExpClamp = 88.3762626647949f;
+
 inline __m256 exp8(__m256 x) {
-  const __m256 tooSmall = _mm256_cmp_ps(x, _mm256_set1_ps(-87.33f), _CMP_LT_OQ);
-  x = _mm256_min_ps(x, _mm256_set1_ps(88.3762626647949f));
-  x = _mm256_max_ps(x, _mm256_set1_ps(-88.3762626647949f));
+  const __m256 tooSmall = _mm256_cmp_ps(x, _mm256_set1_ps(kExpLow), _CMP_LT_OQ);
+  const __m256 tooBig = _mm256_cmp_ps(x, _mm256_set1_ps(kExpOverflow), _CMP_GT_OQ);
+  // min/max return their second operand when either is NaN: NaN goes through.
+  x = _mm256_min_ps(_mm256_set1_ps(kExpClamp), x);
+  x = _mm256_max_ps(_mm256_set1_ps(-kExpClamp), x);
   __m256 fx = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f));
   fx = _mm256_floor_ps(fx);
   x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
@@ -48,8 +53,35 @@ inline __m256 exp8(__m256 x) {
   __m256i e = _mm256_cvttps_epi32(fx);
   e = _mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23);
   y = _mm256_mul_ps(y, _mm256_castsi256_ps(e));
-  return _mm256_andnot_ps(tooSmall, y);
+  return _mm256_blendv_ps(_mm256_andnot_ps(tooSmall, y), _mm256_set1_ps(INFINITY), tooBig);
 }
+
+#if defined(__AVX512F__)
+// exp8 on 16 lanes: the same operations, so the same floats.
+inline __m512 exp16(__m512 x) {
+  const __mmask16 tooSmall = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpLow), _CMP_LT_OQ);
+  const __mmask16 tooBig = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpOverflow), _CMP_GT_OQ);
+  x = _mm512_min_ps(_mm512_set1_ps(kExpClamp), x);
+  x = _mm512_max_ps(_mm512_set1_ps(-kExpClamp), x);
+  __m512 fx = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), _mm512_set1_ps(0.5f));
+  fx = _mm512_roundscale_ps(fx, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(0.693359375f), x);
+  x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(-2.12194440e-4f), x);
+  const __m512 z = _mm512_mul_ps(x, x);
+  __m512 y = _mm512_set1_ps(1.9875691500E-4f);
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.3981999507E-3f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(8.3334519073E-3f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(4.1665795894E-2f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.6666665459E-1f));
+  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(5.0000001201E-1f));
+  y = _mm512_fmadd_ps(y, z, x);
+  y = _mm512_add_ps(y, _mm512_set1_ps(1.0f));
+  __m512i e = _mm512_cvttps_epi32(fx);
+  e = _mm512_slli_epi32(_mm512_add_epi32(e, _mm512_set1_epi32(127)), 23);
+  y = _mm512_maskz_mul_ps(static_cast<__mmask16>(~tooSmall), y, _mm512_castsi512_ps(e));
+  return _mm512_mask_mov_ps(y, tooBig, _mm512_set1_ps(INFINITY));
+}
+#endif
 
 inline __m256 abs8(__m256 x) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x); }
 
