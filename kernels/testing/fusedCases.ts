@@ -121,6 +121,8 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | u
  */
 const ATTENTION: {
   name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; mask?: number[]; scale: number | null; rate: number; headsLast?: boolean;
+  /** A NaN in the first query: its rows of scores, and what they reach, are NaN. */
+  nan?: boolean;
 }[] = [
   { name: 'RoBERTa: key mask, scaled', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: null, mask: [2, 1, 1, 5], scale: 0.5, rate: 0 },
   { name: 'RoBERTa: key mask, scaled, dropout', b: 2, h: 3, lq: 5, lk: 5, d: 4, bias: null, mask: [2, 1, 1, 5], scale: 0.5, rate: 0.1 },
@@ -137,12 +139,14 @@ const ATTENTION: {
   { name: 'heads last (the projections\' layout), T5 cross-attention', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2, headsLast: true },
   { name: 'deep heads (products in gemm), heads last, key mask', b: 2, h: 2, lq: 9, lk: 6, d: 24, bias: null, mask: [2, 1, 1, 6], scale: 0.2, rate: 0.1, headsLast: true },
   { name: 'deep heads (products in gemm), heads first', b: 2, h: 2, lq: 6, lk: 9, d: 40, bias: [1, 2, 6, 9], scale: null, rate: 0 },
+  { name: 'a NaN in the queries, position bias and key mask, dropout', b: 2, h: 2, lq: 32, lk: 32, d: 4, bias: [1, 2, 32, 32], mask: [2, 1, 1, 32], scale: null, rate: 0.1, nan: true },
 ];
 
 function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tensor[] {
   return () => {
     const shape = (len: number) => (c.headsLast ? [c.b, len, c.h, c.d] : [c.b, c.h, len, c.d]);
     const inputs = [uniform(shape(c.lq), 2100 + i, -2, 2), uniform(shape(c.lk), 2200 + i, -2, 2), uniform(shape(c.lk), 2300 + i)];
+    if (c.nan) inputs[0] = tf.where(tf.equal(tf.reshape(tf.range(0, inputs[0].size), inputs[0].shape), 3), Number.NaN, inputs[0]);
     if (c.bias) inputs.push(uniform(c.bias, 2400 + i, -3, 3));
     const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias, headsLast: c.headsLast ?? false };
     // A mask as the models build them, plus noise: every third key masked (FLOAT32_MIN), the rest added.

@@ -7,8 +7,13 @@
 // to float rounding (products: gemm.h with one thread). Each task draws its own stretch of the dropout
 // stream, and the gradient keeps which scores were dropped as one bit each (a multiplier is 0 or
 // 1/keep): 1/32 of the float multipliers' memory and traffic.
+#include <cmath>
 #include <cstdint>
 #include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "../registry.h"
 #include "dropoutStream.h"
@@ -16,6 +21,7 @@
 #include "napiArgs.h"
 #include "parallel.h"
 #include "rowOps.h"
+#include "simd.h"
 
 namespace octet {
 namespace {
@@ -75,6 +81,34 @@ void addBiasRow(float* __restrict row, const float* __restrict br, int64_t sk, i
 
 void scaleRow(float* __restrict row, float scale, int64_t n) {
   for (int64_t j = 0; j < n; j++) row[j] = row[j] * scale;
+}
+
+// A row of scores before softmax: row = ((row·scale) + bias) + mask, each where given (bias and mask
+// rows of stride 1, or one value broadcast over the row: sk, mk 0), and its softmaxMax. One pass on
+// the AVX-512 path, else one per operand.
+float prepareScores(float* __restrict row, const float* br, int64_t sk, const float* mr, int64_t mk, float scale, bool hasScale, int64_t n) {
+#if defined(__AVX512F__)
+  if (kernelSimd() >= Simd::Avx512) {
+    const __m512 sc = _mm512_set1_ps(scale);
+    __m512 m = _mm512_set1_ps(-INFINITY);
+    __mmask16 nan = 0;
+    for (int64_t j = 0; j < n; j += 16) {
+      const __mmask16 k = j + 16 <= n ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - j)) - 1);
+      __m512 v = _mm512_maskz_loadu_ps(k, row + j);
+      if (hasScale) v = _mm512_mul_ps(v, sc);
+      if (br) v = _mm512_add_ps(v, sk ? _mm512_maskz_loadu_ps(k, br + j) : _mm512_set1_ps(br[0]));
+      if (mr) v = _mm512_add_ps(v, mk ? _mm512_maskz_loadu_ps(k, mr + j) : _mm512_set1_ps(mr[0]));
+      _mm512_mask_storeu_ps(row + j, k, v);
+      m = _mm512_mask_max_ps(m, k, m, v);
+      nan |= _mm512_mask_cmp_ps_mask(k, v, v, _CMP_UNORD_Q);
+    }
+    return nan ? softmaxMax(row, n) : _mm512_reduce_max_ps(m);
+  }
+#endif
+  if (hasScale) scaleRow(row, scale, n);
+  if (br) addBiasRow(row, br, sk, n);
+  if (mr) addBiasRow(row, mr, mk, n);
+  return softmaxMax(row, n);
 }
 
 // (batch, head) t's [len, d] slice as a contiguous matrix: the tensor itself (heads first) or a copy.
@@ -147,22 +181,20 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
     Scratch& w = tls;
     float* s = scratch(w.tileA, tile);
-    float* m = kept.data ? scratch(w.tileB, tile) : nullptr;
     for (int64_t t = t0; t < t1; t++) {
       const int64_t bi = t / g.h, hi = t % g.h;
       float* p = probs.data + t * tile;
       timesTransposed(gather(q.data, g, t, g.lq, w.q), gather(k.data, g, t, g.lk, w.k), s, g.lq, g.lk, g.d);
       for (int64_t i = 0; i < g.lq; i++) {
         float* row = s + i * g.lk;
-        if (hasScale) scaleRow(row, scale, g.lk);
-        if (bias.data) addBiasRow(row, bias.data + bi * g.sb + hi * g.sh + i * g.sq, g.sk, g.lk);
-        if (mask.data) addBiasRow(row, mask.data + bi * g.mb + hi * g.mh + i * g.mq, g.mk, g.lk);
-        softmaxRow(row, p + i * g.lk, g.lk);
+        const float max = prepareScores(row, bias.data ? bias.data + bi * g.sb + hi * g.sh + i * g.sq : nullptr, g.sk,
+                                        mask.data ? mask.data + bi * g.mb + hi * g.mh + i * g.mq : nullptr, g.mk, scale, hasScale, g.lk);
+        softmaxFromMax(row, p + i * g.lk, g.lk, max);
       }
       const float* dropped = p;
-      if (m) {
-        drawMultipliers(starts[t], rate, tile, {m, reinterpret_cast<uint8_t*>(kept.data + t * words), nullptr, nullptr});
-        for (int64_t j = 0; j < tile; j++) s[j] = p[j] * m[j];
+      if (kept.data) {
+        // The scores' tile is free again: it takes probs ∘ M.
+        drawMultipliers(starts[t], rate, tile, {nullptr, reinterpret_cast<uint8_t*>(kept.data + t * words), p, s});
         dropped = s;
       }
       float* o = target(out.data, g, t, g.lq, w.out);
