@@ -7,6 +7,7 @@
 // to float rounding (products: gemm.h with one thread). Each task draws its own stretch of the dropout
 // stream, and the gradient keeps which scores were dropped as one bit each (a multiplier is 0 or
 // 1/keep): 1/32 of the float multipliers' memory and traffic.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -57,17 +58,11 @@ float* scratch(std::vector<float>& v, int64_t n) {
   return v.data();
 }
 
-// Per-thread buffers of one (batch, head): scores-sized tiles, and [L, D] slices.
+// Per-thread buffers of one (batch, head): scores-sized tiles.
 struct Scratch {
-  std::vector<float> tileA, tileB, tileM, q, k, v, dy, out;
+  std::vector<float> tileA, tileB, tileM;
 };
 thread_local Scratch tls;
-
-// rows × cols floats between row strides (inline: a head's row is a few floats, too short for memcpy).
-void copyRows(float* __restrict dst, int64_t dstStride, const float* __restrict src, int64_t srcStride, int64_t rows, int64_t cols) {
-  for (int64_t i = 0; i < rows; i++)
-    for (int64_t e = 0; e < cols; e++) dst[i * dstStride + e] = src[i * srcStride + e];
-}
 
 // Adds the bias row (stride 1, or one value broadcast over the keys) to a row of scores.
 void addBiasRow(float* __restrict row, const float* __restrict br, int64_t sk, int64_t n) {
@@ -111,28 +106,16 @@ float prepareScores(float* __restrict row, const float* br, int64_t sk, const fl
   return softmaxMax(row, n);
 }
 
-// (batch, head) t's [len, d] slice as a contiguous matrix: the tensor itself (heads first) or a copy.
-const float* gather(const float* x, const Geometry& g, int64_t t, int64_t len, std::vector<float>& buf) {
-  const float* src = x + g.base(t, len);
-  if (!g.headsLast) return src;
-  float* dst = scratch(buf, len * g.d);
-  copyRows(dst, g.d, src, g.rowStride(), len, g.d);
-  return dst;
+// (batch, head) t's [len, d] slice of q, k, v, the output or their gradients, read and written in place
+// by the products: its first row (rows g.rowStride() apart).
+template <class T>
+T* headSlice(T* x, const Geometry& g, int64_t t, int64_t len) {
+  return x + g.base(t, len);
 }
 
-// Where to compute (batch, head) t's [len, d] result: in place (heads first) or in `buf`, then scatter().
-float* target(float* x, const Geometry& g, int64_t t, int64_t len, std::vector<float>& buf) {
-  return g.headsLast ? scratch(buf, len * g.d) : x + g.base(t, len);
-}
-void scatter(float* x, const Geometry& g, int64_t t, int64_t len, const float* from) {
-  if (!g.headsLast) return;
-  float* dst = x + g.base(t, len);
-  copyRows(dst, g.rowStride(), from, g.d, len, g.d);
-}
-
-// One product on the calling thread: c[m, n] = op(a)·op(b). (Plain loops over the long axis were tried
-// for heads of depth 8: 1.2–2× slower than gemm.h's packed micro-kernel.)
-void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
+// One product on the calling thread: c[m, n] = op(a)·op(b), rows lda, ldb, ldc apart. (Plain loops over
+// the long axis were tried for heads of depth 8: 1.2–2× slower than gemm.h's packed micro-kernel.)
+void product(const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc, int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
   GemmArgs g;
   g.a = a;
   g.b = b;
@@ -140,18 +123,22 @@ void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int
   g.m = m;
   g.n = n;
   g.k = k;
+  g.lda = lda;
+  g.ldb = ldb;
+  g.ldc = ldc;
   g.transA = transA;
   g.transB = transB;
   g.threads = 1;
   gemm(g);
 }
 
-// s[m, n] = a[m, d]·b[n, d]ᵀ
-void timesTransposed(const float* a, const float* b, float* s, int64_t m, int64_t n, int64_t d) { product(a, b, s, m, n, d, false, true); }
-// out[m, d] = p[m, n]·v[n, d]
-void times(const float* p, const float* v, float* out, int64_t m, int64_t n, int64_t d) { product(p, v, out, m, d, n, false, false); }
-// out[n, d] = p[m, n]ᵀ·x[m, d]
-void transposedTimes(const float* p, const float* x, float* out, int64_t m, int64_t n, int64_t d) { product(p, x, out, n, d, m, true, false); }
+// Products of a task, with head slices (rows `ld` apart) and dense [Lq, Lk] tiles:
+// s = a·bᵀ (a [m, d], b [n, d] slices, s an [m, n] tile)
+void timesTransposed(const float* a, const float* b, int64_t ld, float* s, int64_t m, int64_t n, int64_t d) { product(a, ld, b, ld, s, n, m, n, d, false, true); }
+// out = p·v (p an [m, n] tile, v an [n, d] slice, out an [m, d] slice)
+void times(const float* p, const float* v, int64_t ld, float* out, int64_t m, int64_t n, int64_t d) { product(p, n, v, ld, out, ld, m, d, n, false, false); }
+// out = pᵀ·x (p an [m, n] tile, x an [m, d] slice, out an [n, d] slice)
+void transposedTimes(const float* p, const float* x, int64_t ld, float* out, int64_t m, int64_t n, int64_t d) { product(p, n, x, ld, out, ld, n, d, m, true, false); }
 
 // kernelsAttention(q, k, v, bias|null, mask|null, out, probs, kept|null, geometry, scale, hasScale, rate, s0, s1, s2, c)
 //   probs = softmax((q·kᵀ·scale + bias) + mask); M = dropout multipliers (rate > 0), kept: M ≠ 0 as bits,
@@ -168,7 +155,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const float scale = static_cast<float>(numArg(info, 9));
   const bool hasScale = boolArg(info, 10);
   const double rate = numArg(info, 11);
-  const int64_t bh = g.b * g.h, tile = g.lq * g.lk, words = keptWords(tile);
+  const int64_t bh = g.b * g.h, tile = g.lq * g.lk, words = keptWords(tile), ld = g.rowStride();
   if (q.length < bh * g.lq * g.d || k.length < bh * g.lk * g.d || v.length < bh * g.lk * g.d || out.length < bh * g.lq * g.d ||
       probs.length < g.scores() || (kept.data && kept.length < bh * words) || (bias.data && bias.length < g.biasSpan()) ||
       (mask.data && mask.length < g.maskSpan()))
@@ -184,7 +171,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
     for (int64_t t = t0; t < t1; t++) {
       const int64_t bi = t / g.h, hi = t % g.h;
       float* p = probs.data + t * tile;
-      timesTransposed(gather(q.data, g, t, g.lq, w.q), gather(k.data, g, t, g.lk, w.k), s, g.lq, g.lk, g.d);
+      timesTransposed(headSlice(q.data, g, t, g.lq), headSlice(k.data, g, t, g.lk), ld, s, g.lq, g.lk, g.d);
       for (int64_t i = 0; i < g.lq; i++) {
         float* row = s + i * g.lk;
         const float max = prepareScores(row, bias.data ? bias.data + bi * g.sb + hi * g.sh + i * g.sq : nullptr, g.sk,
@@ -197,9 +184,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
         drawMultipliers(starts[t], rate, tile, {nullptr, reinterpret_cast<uint8_t*>(kept.data + t * words), p, s});
         dropped = s;
       }
-      float* o = target(out.data, g, t, g.lq, w.out);
-      times(dropped, gather(v.data, g, t, g.lk, w.v), o, g.lq, g.lk, g.d);
-      scatter(out.data, g, t, g.lq, o);
+      times(dropped, headSlice(v.data, g, t, g.lk), ld, headSlice(out.data, g, t, g.lq), g.lq, g.lk, g.d);
     }
   });
   return env.Undefined();
@@ -222,7 +207,7 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   const float scale = static_cast<float>(numArg(info, 11));
   const bool hasScale = boolArg(info, 12);
   const double rate = numArg(info, 13);
-  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d, tile = g.lq * g.lk, words = keptWords(tile);
+  const int64_t bh = g.b * g.h, qn = bh * g.lq * g.d, kn = bh * g.lk * g.d, tile = g.lq * g.lk, words = keptWords(tile), ld = g.rowStride();
   if (dy.length < qn || q.length < qn || dq.length < qn || k.length < kn || v.length < kn || dk.length < kn || dv.length < kn ||
       probs.length < g.scores() || (kept.data && kept.length < bh * words) || (dbias.data && dbias.length < g.biasSpan()))
     return throwError(env, "kernelsAttentionGrad: an operand is shorter than its shape");
@@ -250,15 +235,11 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
     if (m) keptMultipliers(reinterpret_cast<const uint8_t*>(kept.data + t * words), tile, keptScale, m);
     const int64_t bi = t / g.h, hi = t % g.h;
     const float* p = probs.data + t * tile;
-    const float* dyt = gather(dy.data, g, t, g.lq, w.dy);
-    const float* qt = gather(q.data, g, t, g.lq, w.q);
-    const float* kt = gather(k.data, g, t, g.lk, w.k);
-    timesTransposed(dyt, gather(v.data, g, t, g.lk, w.v), ds, g.lq, g.lk, g.d);
+    const float* dyt = headSlice(dy.data, g, t, g.lq);
+    timesTransposed(dyt, headSlice(v.data, g, t, g.lk), ld, ds, g.lq, g.lk, g.d);
     if (m)
       for (int64_t j = 0; j < tile; j++) dropped[j] = p[j] * m[j];
-    float* o = target(dv.data, g, t, g.lk, w.out);
-    transposedTimes(m ? dropped : p, dyt, o, g.lq, g.lk, g.d);
-    scatter(dv.data, g, t, g.lk, o);
+    transposedTimes(m ? dropped : p, dyt, ld, headSlice(dv.data, g, t, g.lk), g.lq, g.lk, g.d);
     for (int64_t i = 0; i < g.lq; i++) {
       float* __restrict row = ds + i * g.lk;
       const float* __restrict pr = p + i * g.lk;
@@ -271,19 +252,15 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
       const float s = static_cast<float>(sumRow(row, g.lk));
       for (int64_t j = 0; j < g.lk; j++) row[j] = row[j] - s * pr[j];
       if (direct) {
-        copyRows(dbias.data + bi * g.sb + hi * g.sh + i * g.sq, 0, row, 0, 1, g.lk);
+        std::copy(row, row + g.lk, dbias.data + bi * g.sb + hi * g.sh + i * g.sq);
       } else if (acc) {
         double* ar = acc + (g.sq > 0 ? i : 0) * sliceK;
         for (int64_t j = 0; j < g.lk; j++) ar[g.sk > 0 ? j : 0] += static_cast<double>(row[j]);
       }
       if (hasScale) scaleRow(row, scale, g.lk);
     }
-    o = target(dq.data, g, t, g.lq, w.out);
-    times(ds, kt, o, g.lq, g.lk, g.d);
-    scatter(dq.data, g, t, g.lq, o);
-    o = target(dk.data, g, t, g.lk, w.out);
-    transposedTimes(ds, qt, o, g.lq, g.lk, g.d);
-    scatter(dk.data, g, t, g.lk, o);
+    times(ds, headSlice(k.data, g, t, g.lk), ld, headSlice(dq.data, g, t, g.lq), g.lq, g.lk, g.d);
+    transposedTimes(ds, headSlice(q.data, g, t, g.lq), ld, headSlice(dk.data, g, t, g.lk), g.lq, g.lk, g.d);
   };
   // Writes a slice of sums to the bias element each one broadcasts from.
   auto writeSlice = [&](int64_t base, const double* sums) {

@@ -405,8 +405,8 @@ void runSplitK(const Problem& P, KernelPool* pool, MicroKernel kernel) {
 }  // namespace
 
 void gemm(const GemmArgs& g) {
-  Problem base{g.a, g.b, g.c, g.m, g.n, g.k, g.transA ? g.m : g.k, g.transB ? g.k : g.n, g.n, g.transA, g.transB, g.bias,
-               g.activation == Activation::Relu, g.accumulate};
+  const int64_t lda = g.lda ? g.lda : g.transA ? g.m : g.k, ldb = g.ldb ? g.ldb : g.transB ? g.k : g.n, ldc = g.ldc ? g.ldc : g.n;
+  Problem base{g.a, g.b, g.c, g.m, g.n, g.k, lda, ldb, ldc, g.transA, g.transB, g.bias, g.activation == Activation::Relu, g.accumulate};
   const MicroKernel kernel = pickKernel();
   const int64_t macs = g.m * g.n * g.k;
   KernelPool* pool = g.threads == 1 ? nullptr : &kernelPool();

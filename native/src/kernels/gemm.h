@@ -14,6 +14,7 @@ struct GemmArgs {
   int64_t batch = 1, m = 0, n = 0, k = 0;
   bool transA = false, transB = false;
   int64_t strideA = 0, strideB = 0, strideC = 0;  // elements between batch items (0: broadcast a/b)
+  int64_t lda = 0, ldb = 0, ldc = 0;              // elements between rows (0: dense, the row's length)
   const float* bias = nullptr;                    // [n], added after the product
   Activation activation = Activation::Linear;
   bool accumulate = false;  // C += product instead of C = product
