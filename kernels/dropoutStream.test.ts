@@ -10,7 +10,7 @@ import { setupBackend } from './setup.ts';
 
 const native = tensorKernelsNative(() => {});
 const LEVELS: SimdLevel[] = ['avx512', 'avx2', 'scalar'];
-const LENGTHS = [1, 2047, 2048, 8 * 16384 - 1, 8 * 16384 * 2 + 13, 1_000_003];
+const LENGTHS = [1, 255, 256, 261, 8 * 16384 - 1, 8 * 16384 * 2 + 13, 1_000_003];
 const CASES = [
   { rate: 0.1, seed: 7 },
   { rate: 0.5, seed: 123456 },

@@ -24,6 +24,21 @@ constexpr uint64_t kA = 2091639ULL;
 constexpr u128 kM = (static_cast<u128>(kA) << 96) - 1;  // < 2^117
 constexpr u128 kStep = static_cast<u128>(kA) << 64;     // b⁻¹ mod m
 
+// (hi·2^64 + lo) / d and its remainder, for hi < d (the quotient fits in 64 bits): one divq on x86-64,
+// where the compiler would call the 128-bit division routine.
+inline uint64_t divide128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t& rem) {
+#if defined(__x86_64__)
+  uint64_t q, r;
+  __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+  rem = r;
+  return q;
+#else
+  const u128 n = (static_cast<u128>(hi) << 64) | lo;
+  rem = static_cast<uint64_t>(n % d);
+  return static_cast<uint64_t>(n / d);
+#endif
+}
+
 // x·y mod m for x, y < m. The 234-bit product P = Q·2^96 + L, and a·2^96 ≡ 1 (mod m), so
 // P ≡ ⌊Q/a⌋ + (Q mod a)·2^96 + L: both terms are below 2^117.
 u128 mulMod(u128 x, u128 y) {
@@ -37,11 +52,9 @@ u128 mulMod(u128 x, u128 y) {
   const uint64_t p3 = static_cast<uint64_t>((acc >> 64) + (hi >> 64));
   // Q = P >> 96 < 2^138 in limbs q0, q1 (q2 = p3 >> 32 < a, so ⌊Q/a⌋ < 2^128).
   const uint64_t q0 = (p1 >> 32) | (p2 << 32), q1 = (p2 >> 32) | (p3 << 32), q2 = p3 >> 32;
-  u128 cur = (static_cast<u128>(q2) << 64) | q1;
-  const uint64_t d1 = static_cast<uint64_t>(cur / kA);
-  cur = (static_cast<u128>(static_cast<uint64_t>(cur % kA)) << 64) | q0;
-  const uint64_t d0 = static_cast<uint64_t>(cur / kA);
-  const uint64_t r = static_cast<uint64_t>(cur % kA);
+  uint64_t r1, r;
+  const uint64_t d1 = divide128(q2, q1, kA, r1);
+  const uint64_t d0 = divide128(r1, q0, kA, r);
   const u128 low96 = (static_cast<u128>(p1 & 0xffffffffULL) << 64) | p0;
   u128 z = ((static_cast<u128>(d1) << 64) | d0) + ((static_cast<u128>(r) << 96) | low96);
   while (z >= kM) z -= kM;
@@ -206,8 +219,10 @@ void runLanes(Gen gen, const DropoutOut& out, int64_t len, const int64_t* count)
 }
 #endif
 
-// Below this many draws one scalar stream is cheaper than finding the lanes' starts.
-constexpr int64_t kMinVector = 2048;
+// Below this many draws one scalar stream is cheaper than finding the lanes' starts (8 jumps). Measured
+// per attention task on one thread: 256 draws 0.5 → 0.25 µs, 1024 draws (T5 decoder self-attention,
+// 32 × 32 scores) 1.9 → 0.55 µs.
+constexpr int64_t kMinVector = 256;
 // Draws per lane of the scalar path's threads.
 constexpr int64_t kScalarLane = 16384;
 
