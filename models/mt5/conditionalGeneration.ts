@@ -24,7 +24,9 @@ export function shiftRight(labels: tf.Tensor2D, decoderStartTokenId: number, pad
     // then the start token in column 0.
     const flat = tf.concat([tf.fill([1], decoderStartTokenId, 'int32'), tf.reshape(tf.cast(labels, 'int32'), [-1])]);
     const previous = tf.reshape(tf.slice(flat, 0, b * t), [b, t]);
-    const shifted = tf.where(tf.equal(tf.range(0, t, 1, 'int32'), 0), tf.scalar(decoderStartTokenId, 'int32'), previous);
+    // Operands of the full shape: a broadcasting tf.where runs the stock Tile, element by element.
+    const firstColumn = tf.reshape(tf.equal(tf.mod(tf.range(0, b * t, 1, 'int32'), t), 0), [b, t]);
+    const shifted = tf.where(firstColumn, tf.fill([b, t], decoderStartTokenId, 'int32'), previous);
     return tf.where(tf.equal(shifted, IGNORE_INDEX), tf.fill([b, t], padTokenId, 'int32'), shifted) as tf.Tensor2D;
   });
 }
