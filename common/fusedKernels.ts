@@ -29,7 +29,22 @@ export const FUSED_KERNELS = {
   attention: 'OctetAttention',
   /** inputs { dy, q, k, v, probs, kept? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
   attentionGrad: 'OctetAttentionGrad',
+  /**
+   * inputs { x [..., in], w0, w1 [out_i, in] } → [x·w0ᵀ, x·w1ᵀ] ([..., out_i]): the projections of one input
+   * (models/layers/linear.ts); no attrs. The name counts the weights: TensorFlow.js saves a kernel's
+   * inputs for its gradient by fixed names.
+   */
+  projections2: 'OctetProjections2',
+  /** projections2 with three weights (w0, w1, w2): queries, keys and values. */
+  projections3: 'OctetProjections3',
+  /** inputs { dy0 …, w0 … } (n of each) → dx = Σ dy_i·w_i ([..., in]), added from the last projection to the first; no attrs */
+  projectionsGrad: 'OctetProjectionsGrad',
 } as const;
+
+/** The projections kernel for `count` weights, or null (linear() per weight). */
+export function projectionsKernel(count: number): string | null {
+  return count === 2 ? FUSED_KERNELS.projections2 : count === 3 ? FUSED_KERNELS.projections3 : null;
+}
 
 export interface GeluAttrs {
   /** 'erf': 0.5·x·(1 + erf(x/√2)); 'tanh': the tanh approximation (0.044715, √(2/π)). */

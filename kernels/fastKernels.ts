@@ -11,6 +11,7 @@ import { fusedOpsNativeKernels } from './fusedOpsNative.ts';
 import { gatherNative, unsortedSegmentSumNative } from './gatherNative.ts';
 import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
 import { batchMatMulNative, fusedMatMulNative } from './matMulNative.ts';
+import { projectionsNativeKernels } from './projectionsNative.ts';
 import type { KernelProvider } from './provider.ts';
 
 export function fastKernelProviders(native: TensorKernelsNative | null): KernelProvider[] {
@@ -27,7 +28,7 @@ export function fastKernelProviders(native: TensorKernelsNative | null): KernelP
       wrapping('gather', GatherV2, (stock) => gatherNative(native, stock)),
       provider('uss', UnsortedSegmentSum, () => unsortedSegmentSumNative(native, scatterFallback)),
       ...elementwiseNativeKernels().map(([kernelName, run]) => wrapping(kernelName, kernelName, (stock) => nativeKernelConfig(kernelName, run, native, stock))),
-      ...[...fusedOpsNativeKernels(native, backend), ...attentionNativeKernels(native, backend)].map((config) => provider(config.kernelName, config.kernelName, () => config)),
+      ...[...fusedOpsNativeKernels(native, backend), ...attentionNativeKernels(native, backend), ...projectionsNativeKernels(native, backend)].map((config) => provider(config.kernelName, config.kernelName, () => config)),
     ];
   });
 }

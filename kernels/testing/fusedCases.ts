@@ -3,7 +3,7 @@
 // the fused op when the backend has it and that composition when it does not (as models/layers do), so
 // the suite compares the two, forward and gradient. Dropout is compared with tf.dropout itself.
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS, type AttentionAttrs, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../../common/fusedKernels.ts';
+import { FUSED_KERNELS, projectionsKernel, type AttentionAttrs, type DropoutAttrs, type GeluAttrs, type NormAttrs } from '../../common/fusedKernels.ts';
 import type { KernelCase } from './cases.ts';
 import { uniform, valueAndGrads } from './random.ts';
 
@@ -156,7 +156,37 @@ function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tenso
   };
 }
 
+/** x·wᵢᵀ per weight: the fused kernel (gradient: kernels/projectionsNative.ts) when registered, else linear() per weight as models/layers/linear.ts composes it. */
+function projections(x: tf.Tensor, weights: tf.Tensor[]): tf.Tensor[] {
+  const kernel = projectionsKernel(weights.length);
+  if (kernel && has(kernel)) return run(kernel, { x, ...Object.fromEntries(weights.map((w, i) => [`w${i}`, w])) }, {});
+  const inner = x.shape[x.shape.length - 1];
+  return weights.map((w) => tf.reshape(tf.matMul(tf.reshape(x, [-1, inner]), w, false, true), [...x.shape.slice(0, -1), w.shape[0]]));
+}
+
+const PROJECTIONS: { name: string; x: number[]; outs: number[] }[] = [
+  { name: 'T5 queries, keys and values', x: [3, 5, 8], outs: [6, 6, 6] },
+  { name: 'gated feed-forward: two widths', x: [2, 7, 12], outs: [16, 9] },
+  { name: 'cross-attention keys and values, 2-D input', x: [11, 8], outs: [5, 5] },
+  { name: 'large: threads, K-split weight gradients', x: [16, 128, 32], outs: [32, 64, 32] },
+];
+
+function projectionsCase(c: (typeof PROJECTIONS)[number], i: number, grads: boolean): () => tf.Tensor[] {
+  return () => {
+    const inner = c.x[c.x.length - 1];
+    const inputs = [uniform(c.x, 3100 + i, -2, 2), ...c.outs.map((out, j) => uniform([out, inner], 3200 + 10 * i + j))];
+    if (!grads) return projections(inputs[0], inputs.slice(1));
+    // One output for the gradient: every projection, flattened and joined.
+    return valueAndGrads((x, ...ws) => tf.concat(projections(x, ws).map((y) => tf.reshape(y, [-1]))), inputs, 3300 + i);
+  };
+}
+
 export const fusedCases: KernelCase[] = [
+  ...PROJECTIONS.flatMap((c, i): KernelCase[] => [
+    // Products, as the BatchMatMul cases: sums of up to 2048 terms (weight gradients) against the stock kernels' order.
+    { kernel: projectionsKernel(c.outs.length)!, name: c.name, tol: 2e-5, run: projectionsCase(c, i, false) },
+    { kernel: FUSED_KERNELS.projectionsGrad, name: c.name, tol: c.x.length > 2 && c.x[0] * c.x[1] >= 1000 ? 1e-4 : 2e-5, run: projectionsCase(c, i, true) },
+  ]),
   ...(['erf', 'tanh'] as const).flatMap((approximate) =>
     [[4, 9], [1001], [300, 257]].flatMap((shape, i): KernelCase[] => [
       { kernel: FUSED_KERNELS.gelu, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => [gelu(uniform(shape, 1200 + i, -5, 5), approximate)] },

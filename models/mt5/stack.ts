@@ -7,7 +7,7 @@ import { activation } from '../layers/activations.ts';
 import { multiHeadAttention, stackAttentionBias } from '../layers/attention.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
 import { embeddingLookup } from '../layers/embedding.ts';
-import { linear } from '../layers/linear.ts';
+import { linear, projections } from '../layers/linear.ts';
 import { causalMaskBias, keyMaskBias } from '../layers/masks.ts';
 import { rmsNorm } from '../layers/norms.ts';
 import { stableEmbeddingLookup } from '../layers/stableEmbedding.ts';
@@ -52,9 +52,8 @@ interface BiasAndMask {
 
 function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, { bias, mask }: BiasAndMask, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
-    const q = linear(x, p.get(`${prefix}.q.weight`));
-    const k = linear(kv, p.get(`${prefix}.k.weight`));
-    const v = linear(kv, p.get(`${prefix}.v.weight`));
+    const w = (n: string) => p.get(`${prefix}.${n}.weight`);
+    const [q, k, v] = x === kv ? projections(x, [w('q'), w('k'), w('v')]) : [linear(x, w('q')), ...projections(kv, [w('k'), w('v')])];
     const out = multiHeadAttention(q, k, v, c.numHeads, bias, mask, null, ctx, c.dropoutRate);
     return linear(out, p.get(`${prefix}.o.weight`));
   });
@@ -64,7 +63,10 @@ function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, 
   return tf.tidy(() => {
     const d = `${prefix}.DenseReluDense`;
     let h: tf.Tensor;
-    if (c.isGatedAct) h = tf.mul(activation(c.denseActFn, linear(x, p.get(`${d}.wi_0.weight`))), linear(x, p.get(`${d}.wi_1.weight`)));
+    if (c.isGatedAct) {
+      const [gate, up] = projections(x, [p.get(`${d}.wi_0.weight`), p.get(`${d}.wi_1.weight`)]);
+      h = tf.mul(activation(c.denseActFn, gate), up);
+    }
     else h = activation(c.denseActFn, linear(x, p.get(`${d}.wi.weight`)));
     return linear(dropout(h, c.dropoutRate, ctx), p.get(`${d}.wo.weight`));
   });
