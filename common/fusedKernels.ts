@@ -8,6 +8,10 @@ export const FUSED_KERNELS = {
   gelu: 'OctetGelu',
   /** inputs { dy, x } → dx = dy · gelu'(x); attrs GeluAttrs */
   geluGrad: 'OctetGeluGrad',
+  /** inputs { gate, up } → gelu(gate) · up (T5's gated feed-forward); attrs GeluAttrs */
+  gatedGelu: 'OctetGatedGelu',
+  /** inputs { dy, gate, up } → [dgate = (dy · up) · gelu'(gate), dup = dy · gelu(gate)]; attrs GeluAttrs */
+  gatedGeluGrad: 'OctetGatedGeluGrad',
   /** inputs { x, weight, bias? } → [y, xhat, rstd ([..., 1])]; attrs NormAttrs */
   norm: 'OctetNorm',
   /** inputs { dy, xhat, rstd, weight } → [dx, dweight, dbias (LayerNorm only)]; attrs NormAttrs */

@@ -1,5 +1,5 @@
-// The fused ops of common/fusedKernels.ts (GELU, LayerNorm / RMS norm, dropout, the cross-entropy
-// gradient), forward and backward,
+// The fused ops of common/fusedKernels.ts (GELU and gated GELU, LayerNorm / RMS norm, dropout, the
+// cross-entropy gradient), forward and backward,
 // for `cpu` and `wasm`, computed natively (native/src/kernels/fusedOps.cc). One pass per op instead of
 // the 5–15 composed kernels (and their temporaries) each replaces. Without the addon they are not
 // registered and models/ composes the same formulas from TensorFlow.js ops.
@@ -27,6 +27,29 @@ const geluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
   const out = io.make([...x.shape]);
   if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', io.f32(dy)!);
   return out;
+};
+
+const gatedGelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { gate, up } = inputs as { gate: TensorInfo; up: TensorInfo };
+  assertFloat32('Octet fused kernels', gate, up);
+  if (!util.arraysEqual(gate.shape, up.shape)) throw new Error('OctetGatedGelu: gate and up must have the same shape');
+  const io = tensorIo(backend);
+  const out = io.make([...gate.shape]);
+  if (util.sizeFromShape(gate.shape) > 0) native.gelu(io.f32(gate)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', null, io.f32(up)!);
+  return out;
+};
+
+const gatedGeluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, gate, up } = inputs as { dy: TensorInfo; gate: TensorInfo; up: TensorInfo };
+  assertFloat32('Octet fused kernels', dy, gate, up);
+  if (!util.arraysEqual(dy.shape, gate.shape) || !util.arraysEqual(up.shape, gate.shape)) throw new Error('OctetGatedGeluGrad: dy, gate and up must have the same shape');
+  const io = tensorIo(backend);
+  const dgate = io.make([...gate.shape]);
+  const dup = io.make([...gate.shape]);
+  if (util.sizeFromShape(gate.shape) > 0) {
+    native.gelu(io.f32(gate)!, io.f32(dgate)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', io.f32(dy)!, io.f32(up)!, io.f32(dup)!);
+  }
+  return [dgate, dup];
 };
 
 const norm = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
@@ -99,6 +122,8 @@ const crossEntropyGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs,
 export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 'cpu' | 'wasm'): KernelConfig[] {
   return [
     { kernelName: FUSED_KERNELS.gelu, backendName, kernelFunc: gelu(native) },
+    { kernelName: FUSED_KERNELS.gatedGelu, backendName, kernelFunc: gatedGelu(native) },
+    { kernelName: FUSED_KERNELS.gatedGeluGrad, backendName, kernelFunc: gatedGeluGrad(native) },
     { kernelName: FUSED_KERNELS.geluGrad, backendName, kernelFunc: geluGrad(native) },
     { kernelName: FUSED_KERNELS.norm, backendName, kernelFunc: norm(native) },
     { kernelName: FUSED_KERNELS.normGrad, backendName, kernelFunc: normGrad(native) },

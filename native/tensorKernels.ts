@@ -52,8 +52,11 @@ export interface TensorKernelsNative {
   softmax(x: Float32Array, out: Float32Array, rows: number, n: number): void;
   /** geometry: [rank, outDims..., inputStrides...] (input stride of each output axis). */
   transpose(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
-  /** out = gelu(x), or out = dy · gelu'(x) when dy is given. */
-  gelu(x: Float32Array, out: Float32Array, tanhForm: boolean, dy: Float32Array | null): void;
+  /**
+   * out = gelu(x), or out = dy · gelu'(x) when dy is given. Gated (up given): out = gelu(x)·up, or with dy
+   * out = (dy·up) · gelu'(x) and dup = dy·gelu(x).
+   */
+  gelu(x: Float32Array, out: Float32Array, tanhForm: boolean, dy: Float32Array | null, up?: Float32Array | null, dup?: Float32Array | null): void;
   norm(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, xhat: Float32Array, rstd: Float32Array, rows: number, h: number, eps: number, rms: boolean): void;
   normGrad(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, weight: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, rows: number, h: number, rms: boolean): void;
   /** y = tf.dropout(x, rate) for the seed's stream; kept: which multipliers are not 0, bit i % 32 of word i / 32. */
@@ -106,7 +109,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     reduce: (op, x, out, outer, r, inner) => void reduce(REDUCE_OPS[op], x, out, outer, r, inner),
     softmax: (x, out, rows, n) => void softmax(x, out, rows, n),
     transpose: (x, out, g) => void transpose(x, out, g),
-    gelu: (x, out, tanhForm, dy) => void gelu(x, out, tanhForm, dy),
+    gelu: (x, out, tanhForm, dy, up = null, dup = null) => void gelu(x, out, tanhForm, dy, up, dup),
     norm: (x, w, b, y, xhat, rstd, rows, h, eps, rms) => void norm(x, w, b, y, xhat, rstd, rows, h, eps, rms),
     normGrad: (dy, xhat, rstd, w, dx, dw, db, rows, h, rms) => void normGrad(dy, xhat, rstd, w, dx, dw, db, rows, h, rms),
     dropout: (x, y, kept, rate, s) => void dropout(x, y, kept, rate, s.s0, s.s1, s.s2, s.c),

@@ -35,6 +35,18 @@ function gelu(x: tf.Tensor, approximate: GeluAttrs['approximate']): tf.Tensor {
   })(x);
 }
 
+/** gelu(gate)·up with the wiring of models/layers/activations.ts, or composed (autodiff of the stock ops). */
+function gatedGelu(gate: tf.Tensor, up: tf.Tensor, approximate: GeluAttrs['approximate']): tf.Tensor {
+  if (!has(FUSED_KERNELS.gatedGelu)) return tf.mul(geluComposed(gate, approximate), up);
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    save(args)([args[0] as tf.Tensor, args[1] as tf.Tensor]);
+    return {
+      value: run(FUSED_KERNELS.gatedGelu, { gate: args[0] as tf.Tensor, up: args[1] as tf.Tensor }, { approximate })[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run(FUSED_KERNELS.gatedGeluGrad, { dy, gate: saved[0], up: saved[1] }, { approximate }),
+    };
+  })(gate, up);
+}
+
 /** [y, x̂, 1/σ] of LayerNorm (bias) or RMS norm (no bias). */
 function normComposed(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, eps: number): tf.Tensor[] {
   const centered = b ? tf.sub(x, tf.mean(x, -1, true)) : x;
@@ -192,6 +204,15 @@ export const fusedCases: KernelCase[] = [
       { kernel: FUSED_KERNELS.gelu, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => [gelu(uniform(shape, 1200 + i, -5, 5), approximate)] },
       { kernel: FUSED_KERNELS.geluGrad, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => valueAndGrads((x) => gelu(x, approximate), [uniform(shape, 1300 + i, -5, 5)], 1400 + i) },
     ]),
+  ),
+  ...(['erf', 'tanh'] as const).flatMap((approximate) =>
+    [[4, 9], [1001], [300, 257]].flatMap((shape, i): KernelCase[] => {
+      const inputs = () => [uniform(shape, 1250 + i, -5, 5), uniform(shape, 1260 + i, -2, 2)];
+      return [
+        { kernel: FUSED_KERNELS.gatedGelu, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => { const [g, u] = inputs(); return [gatedGelu(g, u, approximate)]; } },
+        { kernel: FUSED_KERNELS.gatedGeluGrad, name: `${approximate} ${JSON.stringify(shape)}`, tol: 2e-6, run: () => valueAndGrads((g, u) => gatedGelu(g, u, approximate), inputs(), 1270 + i) },
+      ];
+    }),
   ),
   ...[true, false].flatMap((layerNorm) =>
     NORM_SHAPES.flatMap((shape, i): KernelCase[] => {

@@ -62,6 +62,30 @@ const fusedOr = (fused: Unary, composed: Unary): Unary => (x) =>
 export const geluErf = fusedOr(fusedGeluErf, geluErfComposed);
 export const geluTanh = fusedOr(fusedGeluTanh, geluTanhComposed);
 
+/** The GELU form of an activation name, or null. */
+function geluForm(name: ActivationName): GeluAttrs['approximate'] | null {
+  if (name === 'gelu') return 'erf';
+  return name === 'gelu_new' || name === 'gelu_fast' || name === 'gelu_pytorch_tanh' ? 'tanh' : null;
+}
+
+/** gelu(gate)·up as one kernel each way; keeps gate and up (not gelu(gate)) for the backward pass. */
+function fusedGatedGelu(gate: tf.Tensor, up: tf.Tensor, approximate: GeluAttrs['approximate']): tf.Tensor {
+  const attrs: GeluAttrs = { approximate };
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [g, u, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([g, u]);
+    const [value] = runFused(FUSED_KERNELS.gatedGelu, { gate: g, up: u }, attrs);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(FUSED_KERNELS.gatedGeluGrad, { dy, gate: saved[0], up: saved[1] }, attrs) };
+  })(gate, up);
+}
+
+/** act(gate)·up: T5's gated feed-forward (one fused kernel each way for the GELUs where the backend has it). */
+export function gatedActivation(name: ActivationName, gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
+  const form = geluForm(name);
+  if (form && gate.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.gatedGelu) && hasFusedKernel(FUSED_KERNELS.gatedGeluGrad)) return fusedGatedGelu(gate, up, form);
+  return tf.tidy(() => tf.mul(activation(name, gate), up));
+}
+
 export function activation(name: ActivationName, x: tf.Tensor): tf.Tensor {
   switch (name) {
     case 'gelu':

@@ -3,7 +3,7 @@
 // passed next to it to the fused kernel, so neither is expanded to [B, H, L, L] (stackAttentionBias).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MT5Config } from '../config/mt5.ts';
-import { activation } from '../layers/activations.ts';
+import { activation, gatedActivation } from '../layers/activations.ts';
 import { multiHeadAttention, stackAttentionBias } from '../layers/attention.ts';
 import { dropout, type RunContext } from '../layers/dropout.ts';
 import { embeddingLookup } from '../layers/embedding.ts';
@@ -65,7 +65,7 @@ function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, 
     let h: tf.Tensor;
     if (c.isGatedAct) {
       const [gate, up] = projections(x, [p.get(`${d}.wi_0.weight`), p.get(`${d}.wi_1.weight`)]);
-      h = tf.mul(activation(c.denseActFn, gate), up);
+      h = gatedActivation(c.denseActFn, gate, up);
     }
     else h = activation(c.denseActFn, linear(x, p.get(`${d}.wi.weight`)));
     return linear(dropout(h, c.dropoutRate, ctx), p.get(`${d}.wo.weight`));

@@ -60,34 +60,60 @@ inline __m256 geluTanhDerivative8(__m256 x) {
 }
 #endif
 
-// kernelsGelu(x, out, tanhForm, dy|null): out = gelu(x), or with dy: out = dy · gelu'(x)
+// kernelsGelu(x, out, tanhForm, dy|null, up|null, dup|null)
+//   out = gelu(x), or with dy: out = dy · gelu'(x). The gated form (T5's FFN, gelu(x)·up) with up:
+//   out = gelu(x)·up, or with dy: out = (dy·up) · gelu'(x) and dup = dy·gelu(x), as the composed ops'
+//   Multiply and GELU gradients compute them.
 Napi::Value Gelu(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto x = viewOf<float>(info[0]);
   const auto out = viewOf<float>(info[1]);
   const bool tanhForm = boolArg(info, 2);
   const auto dy = viewOf<float>(info[3], true);
-  if (!x.ok || !out.ok || !dy.ok || out.length < x.length || (dy.data && dy.length < x.length)) return throwError(env, "kernelsGelu(x, out, tanhForm, dy)");
+  const auto up = viewOf<float>(info[4], true);
+  const auto dupView = viewOf<float>(info[5], true);
+  const int64_t n = x.length;
+  if (!x.ok || !out.ok || !dy.ok || !up.ok || !dupView.ok || out.length < n || (dy.data && dy.length < n) || (up.data && up.length < n) ||
+      (dy.data && up.data && (!dupView.data || dupView.length < n)))
+    return throwError(env, "kernelsGelu(x, out, tanhForm, dy, up, dup)");
   const float* xs = x.data;
   const float* g = dy.data;
+  const float* u = up.data;
   float* o = out.data;
-  parallelFor(x.length, kElementGrain / 4, [&](int64_t i0, int64_t i1) {
+  float* du = dupView.data;
+  parallelFor(n, kElementGrain / 4, [&](int64_t i0, int64_t i1) {
     int64_t i = i0;
 #if defined(__AVX2__) && defined(__FMA__)
     if (kernelSimd() >= Simd::Avx2) {
       for (; i + 8 <= i1; i += 8) {
         const __m256 v = _mm256_loadu_ps(xs + i);
-        __m256 r;
-        if (g) r = _mm256_mul_ps(_mm256_loadu_ps(g + i), tanhForm ? geluTanhDerivative8(v) : geluErfDerivative8(v));
-        else r = tanhForm ? geluTanh8(v) : geluErf8(v);
-        _mm256_storeu_ps(o + i, r);
+        if (g) {
+          __m256 d = _mm256_loadu_ps(g + i);
+          if (u) {
+            _mm256_storeu_ps(du + i, _mm256_mul_ps(d, tanhForm ? geluTanh8(v) : geluErf8(v)));
+            d = _mm256_mul_ps(d, _mm256_loadu_ps(u + i));
+          }
+          _mm256_storeu_ps(o + i, _mm256_mul_ps(d, tanhForm ? geluTanhDerivative8(v) : geluErfDerivative8(v)));
+        } else {
+          const __m256 r = tanhForm ? geluTanh8(v) : geluErf8(v);
+          _mm256_storeu_ps(o + i, u ? _mm256_mul_ps(r, _mm256_loadu_ps(u + i)) : r);
+        }
       }
     }
 #endif
     for (; i < i1; i++) {
       const float v = xs[i];
-      if (g) o[i] = g[i] * (tanhForm ? geluTanhDerivative(v) : geluErfDerivative(v));
-      else o[i] = tanhForm ? geluTanh(v) : geluErf(v);
+      if (g) {
+        float d = g[i];
+        if (u) {
+          du[i] = d * (tanhForm ? geluTanh(v) : geluErf(v));
+          d = d * u[i];
+        }
+        o[i] = d * (tanhForm ? geluTanhDerivative(v) : geluErfDerivative(v));
+      } else {
+        const float r = tanhForm ? geluTanh(v) : geluErf(v);
+        o[i] = u ? r * u[i] : r;
+      }
     }
   });
   return env.Undefined();
