@@ -129,9 +129,12 @@ export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOp
 
 /** mT5 encoder block (self-attention + FFN), eval mode; E = [B, Ls, ·]. */
 export const MT5_ENCODER_LAYER = {
-  /** [B, Ls, d_model]: residual stream, RMS norms' x̂, attention/FFN outputs and gradients (a gated FFN's input gets two partial gradients). */
-  modelGated: 19,
-  model: 17,
+  /**
+   * [B, Ls, d_model]: residual stream, RMS norms' x̂, attention/FFN outputs and gradients (composed: the
+   * projections' input gets one partial gradient per projection, summed; fused: one, accumulated).
+   */
+  modelGated: { fused: 14, composed: 19 },
+  model: { fused: 14, composed: 17 },
   /** [B, Ls, heads·d_kv] (also split in heads, composed): q, k, v, context and gradients. */
   inner: { fused: 8, composed: 15 },
   /** [B, heads, Ls, Ls]: scores + bias, probabilities, gradients (the shared bias gets one gradient per block); fused: the probabilities. */
@@ -146,13 +149,13 @@ export const MT5_ENCODER_LAYER = {
 
 /** mT5 decoder block (self-attention, cross-attention, FFN), eval mode; T = [B, T, ·]. */
 export const MT5_DECODER_LAYER = {
-  modelGated: 26,
-  model: 24,
+  modelGated: { fused: 21, composed: 26 },
+  model: { fused: 21, composed: 24 },
   inner: { fused: 12, composed: 22 },
   /** [B, Ls, inner]: cross-attention keys and values of the encoder output, and their gradients. */
   crossKv: { fused: 4, composed: 8 },
-  /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values). */
-  encoderGrads: 2,
+  /** [B, Ls, d_model]: the gradients this block sends back to the encoder output (keys, values; fused: one for both). */
+  encoderGrads: { fused: 1, composed: 2 },
   selfScores: { fused: 1, composed: 5 },
   crossScores: { fused: 1, composed: 5 },
   rows: 3,
@@ -164,8 +167,8 @@ export const MT5_DECODER_LAYER = {
 
 /** The FFN of an encoder or decoder block (the same code in both stacks: models/mt5/stack.ts feedForward); F = [B, Ls|T, d_ff]. */
 export const MT5_FFN = {
-  /** Gated-GELU (tanh form) branches and gradients; a plain ReLU or GELU FFN keeps fewer. */
-  gated: { fused: 8, composed: 9 },
+  /** Gated-GELU (tanh form) branches and gradients (fused: one kernel keeps gate and up, not gelu(gate)); a plain ReLU or GELU FFN keeps fewer. */
+  gated: { fused: 6, composed: 9 },
   relu: 4,
   other: { fused: 4, composed: 5 },
   /** The FFN dropout: its output's gradient is one the block keeps anyway. */
@@ -173,8 +176,11 @@ export const MT5_FFN = {
 };
 
 export const MT5_OUTER = {
-  /** [B, Ls|T, d_model]: the looked-up embeddings of each stack and the final norms (with gradients when shared.weight trains). */
-  encoderModel: { trainable: 4, frozen: { fused: 3, composed: 8 } },
+  /**
+   * [B, Ls|T, d_model]: the looked-up embeddings of each stack and the final norms (with gradients when
+   * shared.weight trains); fused: one less, the decoder layers' gradients of the encoder output each one buffer.
+   */
+  encoderModel: { trainable: { fused: 3, composed: 4 }, frozen: { fused: 2, composed: 8 } },
   decoderModel: { trainable: 4, frozen: 3 },
   /** [B, Ls] and [B, T]: ids, masks, labels, shifted labels, the loss's per-token terms, the final norms' 1/rms. */
   encoderRows: { trainable: 7, frozen: { fused: 7, composed: 8 } },
@@ -211,9 +217,9 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const dec = a.decoderLayers;
   const st = o.stableEmbedding;
   const ff = pick(a.gated ? MT5_FFN.gated : a.ffActivation === 'relu' ? MT5_FFN.relu : MT5_FFN.other, o) + dropCount(MT5_FFN.dropoutBuffers);
-  const encLayerModel = (a.gated ? E.modelGated : E.model) + drop(E.modelDropouts);
-  const decLayerModel = (a.gated ? Dl.modelGated : Dl.model) + drop(Dl.modelDropouts);
-  const encModel = enc * encLayerModel + dec * Dl.encoderGrads + pick(O.encoderModel, o) + dropCount(O.stackDropoutBuffers);
+  const encLayerModel = pick(a.gated ? E.modelGated : E.model, o) + drop(E.modelDropouts);
+  const decLayerModel = pick(a.gated ? Dl.modelGated : Dl.model, o) + drop(Dl.modelDropouts);
+  const encModel = enc * encLayerModel + dec * pick(Dl.encoderGrads, o) + pick(O.encoderModel, o) + dropCount(O.stackDropoutBuffers);
   const decModel = dec * decLayerModel + pick(O.decoderModel, o) + dropCount(O.stackDropoutBuffers);
   const pairModel = pick(O.pairModel, o) + (st ? pick(O.stablePairModel, o) : 0);
   // The stable lookup keeps the ids (as a frozen plain lookup does) plus its own rows, which include
