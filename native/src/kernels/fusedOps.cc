@@ -51,12 +51,28 @@ inline __m256 tanhArg8(__m256 x) {
 inline __m256 geluTanh8(__m256 x) {
   return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_add_ps(vm::tanh8(tanhArg8(x)), set(1.0f)));
 }
-inline __m256 geluTanhDerivative8(__m256 x) {
-  const __m256 t = vm::tanh8(tanhArg8(x));
+inline __m256 geluTanhDerivativeOf8(__m256 x, __m256 t) {
   const __m256 du = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(x, x), set(3.0f * kGeluTanhK)), set(1.0f)), set(kSqrt2OverPi));
   const __m256 left = _mm256_mul_ps(_mm256_add_ps(t, set(1.0f)), set(0.5f));
   const __m256 right = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_sub_ps(set(1.0f), _mm256_mul_ps(t, t))), du);
   return _mm256_add_ps(left, right);
+}
+inline __m256 geluTanhDerivative8(__m256 x) { return geluTanhDerivativeOf8(x, vm::tanh8(tanhArg8(x))); }
+
+// gelu(x) and gelu'(x) together (the gated backward needs both): one erf or tanh for the two, the
+// same float operations as geluErf8 / geluTanh8 and their derivatives.
+inline void geluAndDerivative8(__m256 x, bool tanhForm, __m256& g, __m256& d) {
+  const __m256 half = _mm256_mul_ps(x, set(0.5f));
+  if (tanhForm) {
+    const __m256 t = vm::tanh8(tanhArg8(x));
+    g = _mm256_mul_ps(half, _mm256_add_ps(t, set(1.0f)));
+    d = geluTanhDerivativeOf8(x, t);
+  } else {
+    const __m256 e1 = _mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f));
+    g = _mm256_mul_ps(half, e1);
+    const __m256 e = _mm256_mul_ps(vm::exp8(_mm256_mul_ps(_mm256_mul_ps(x, x), set(-0.5f))), set(kInvSqrt2Pi));
+    d = _mm256_add_ps(_mm256_mul_ps(e1, set(0.5f)), _mm256_mul_ps(x, e));
+  }
 }
 #endif
 
@@ -87,13 +103,14 @@ Napi::Value Gelu(const Napi::CallbackInfo& info) {
     if (kernelSimd() >= Simd::Avx2) {
       for (; i + 8 <= i1; i += 8) {
         const __m256 v = _mm256_loadu_ps(xs + i);
-        if (g) {
-          __m256 d = _mm256_loadu_ps(g + i);
-          if (u) {
-            _mm256_storeu_ps(du + i, _mm256_mul_ps(d, tanhForm ? geluTanh8(v) : geluErf8(v)));
-            d = _mm256_mul_ps(d, _mm256_loadu_ps(u + i));
-          }
-          _mm256_storeu_ps(o + i, _mm256_mul_ps(d, tanhForm ? geluTanhDerivative8(v) : geluErfDerivative8(v)));
+        if (g && u) {
+          __m256 gelu, derivative;
+          geluAndDerivative8(v, tanhForm, gelu, derivative);
+          const __m256 d = _mm256_loadu_ps(g + i);
+          _mm256_storeu_ps(du + i, _mm256_mul_ps(d, gelu));
+          _mm256_storeu_ps(o + i, _mm256_mul_ps(_mm256_mul_ps(d, _mm256_loadu_ps(u + i)), derivative));
+        } else if (g) {
+          _mm256_storeu_ps(o + i, _mm256_mul_ps(_mm256_loadu_ps(g + i), tanhForm ? geluTanhDerivative8(v) : geluErfDerivative8(v)));
         } else {
           const __m256 r = tanhForm ? geluTanh8(v) : geluErf8(v);
           _mm256_storeu_ps(o + i, u ? _mm256_mul_ps(r, _mm256_loadu_ps(u + i)) : r);

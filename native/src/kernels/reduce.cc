@@ -75,7 +75,8 @@ void reduce(int op, const float* x, float* out, int64_t outer, int64_t r, int64_
     parallelFor(outer, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, r)), [&](int64_t o0, int64_t o1) {
       for (int64_t o = o0; o < o1; o++) {
         const float* row = x + o * r;
-        out[o] = extreme ? extremeRow(row, r, op == MAX) : finish(op, sumRow(row, r), r);
+        // Max over a row: the vector scan of softmax (the scalar one only for a row with a NaN).
+        out[o] = op == MAX ? softmaxMax(row, r) : extreme ? extremeRow(row, r, false) : finish(op, sumRow(row, r), r);
       }
     });
     return;
