@@ -34,10 +34,11 @@ export const FUSED_KERNELS = {
   /** inputs { dy, q, k, v, probs, kept? } → [dq, dk, dv, dbias (in biasShape; when it is not null)]; attrs AttentionAttrs */
   attentionGrad: 'OctetAttentionGrad',
   /**
-   * inputs { x [..., in], w0, w1 [out_i, in] } → [x·w0ᵀ, x·w1ᵀ] ([..., out_i]): the projections of one input
-   * (models/layers/linear.ts); no attrs. The name counts the weights: TensorFlow.js saves a kernel's
-   * inputs for its gradient by fixed names.
+   * inputs { x [..., in], w0 [out, in], b0? [out] } → x·w0ᵀ (+ b0) ([..., out]): nn.Linear (models/layers/linear.ts);
+   * no attrs. The names count the weights: TensorFlow.js saves a kernel's inputs for its gradient by fixed names.
    */
+  projections1: 'OctetProjections1',
+  /** The projections of one input by two weights (w0, w1; biases b0, b1 all or none) → [y0, y1]: T5's gated FFN, cross-attention's keys and values. */
   projections2: 'OctetProjections2',
   /** projections2 with three weights (w0, w1, w2): queries, keys and values. */
   projections3: 'OctetProjections3',
@@ -45,9 +46,9 @@ export const FUSED_KERNELS = {
   projectionsGrad: 'OctetProjectionsGrad',
 } as const;
 
-/** The projections kernel for `count` weights, or null (linear() per weight). */
+/** The projections kernel for `count` weights, or null (composed linear() per weight). */
 export function projectionsKernel(count: number): string | null {
-  return count === 2 ? FUSED_KERNELS.projections2 : count === 3 ? FUSED_KERNELS.projections3 : null;
+  return [null, FUSED_KERNELS.projections1, FUSED_KERNELS.projections2, FUSED_KERNELS.projections3][count] ?? null;
 }
 
 export interface GeluAttrs {

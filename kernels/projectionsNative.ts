@@ -1,34 +1,40 @@
-// Several linear projections of one input (common/fusedKernels.ts OctetProjections2/3: y_i = x·w_iᵀ with
+// Linear projections of one input (common/fusedKernels.ts OctetProjections1/2/3: y_i = x·w_iᵀ (+ b_i) with
 // Hugging Face's [out, in] weights) for `cpu` and `wasm`, by the native SGEMM: one kernel where the
-// composed ops run a matMul and two reshapes per projection, and a backward that adds dx = Σ dy_i·w_i
-// into one buffer (gemm's accumulate) where the tape would run a matMul per projection and an Add per
-// extra one. The weights' gradients stay plain matMuls (dy_iᵀ·x), as in the composed ops, so that a
-// frozen weight costs nothing. Without the addon they are not registered and models/ composes linear().
+// composed ops run a matMul, a bias Add and two reshapes per projection (the bias is added after the
+// product, as the Add does), and a backward that adds dx = Σ dy_i·w_i into one buffer (gemm's accumulate)
+// where the tape would run a matMul per projection and an Add per extra one. The weights' and biases'
+// gradients stay a matMul (dy_iᵀ·x) and a Sum, as in the composed ops, so that a frozen weight costs
+// nothing. Without the addon they are not registered and models/ composes linear().
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS } from '../common/fusedKernels.ts';
+import { FUSED_KERNELS, projectionsKernel } from '../common/fusedKernels.ts';
 import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { assertFloat32, tensorIo } from './tensorIo.ts';
 
-const COUNTS = [2, 3] as const;
-const kernelOf = (n: number) => (n === 2 ? FUSED_KERNELS.projections2 : FUSED_KERNELS.projections3);
-const weightNames = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`);
+const COUNTS = [1, 2, 3] as const;
+const kernelOf = (n: number) => projectionsKernel(n)!;
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-/** [rows, in] of x and the weights' [out_i], checked. */
-function shapes(kernel: string, x: TensorInfo, weights: TensorInfo[]): { rows: number; inner: number; outs: number[] } {
+/** [rows, in] of x and the weights' [out_i], checked with the biases. */
+function shapes(kernel: string, x: TensorInfo, weights: TensorInfo[], biases: (TensorInfo | undefined)[]): { rows: number; inner: number; outs: number[] } {
   const inner = x.shape[x.shape.length - 1];
-  for (const w of weights) {
+  weights.forEach((w, i) => {
     if (w.shape.length !== 2 || w.shape[1] !== inner) throw new Error(`${kernel}: weights must be [out, ${inner}] for x ${JSON.stringify(x.shape)}, got ${JSON.stringify(w.shape)}`);
-  }
+    const b = biases[i];
+    if (b && util.sizeFromShape(b.shape) !== w.shape[0]) throw new Error(`${kernel}: bias ${i} must have ${w.shape[0]} elements, got ${JSON.stringify(b.shape)}`);
+  });
+  if (biases.some((b) => b) && biases.some((b) => !b)) throw new Error(`${kernel}: give a bias for every weight or none`);
   return { rows: util.sizeFromShape(x.shape) / inner, inner, outs: weights.map((w) => w.shape[0]) };
 }
 
 const forward = (native: TensorKernelsNative, n: number): KernelFunc => ({ inputs, backend }) => {
-  const { x } = inputs as { x: TensorInfo };
-  const weights = weightNames(n).map((name) => (inputs as Record<string, TensorInfo>)[name]);
-  assertFloat32(kernelOf(n), x, ...weights);
-  const { rows, inner, outs } = shapes(kernelOf(n), x, weights);
+  const named = inputs as Record<string, TensorInfo | undefined>;
+  const x = named.x!;
+  const weights = names('w', n).map((k) => named[k]!);
+  const biases = names('b', n).map((k) => named[k]);
+  assertFloat32(kernelOf(n), x, ...weights, ...biases);
+  const { rows, inner, outs } = shapes(kernelOf(n), x, weights, biases);
   const io = tensorIo(backend);
   // Every output before any view (a wasm output may grow the heap and detach earlier views).
   const ys = outs.map((out) => io.make([...x.shape.slice(0, -1), out]));
@@ -36,7 +42,7 @@ const forward = (native: TensorKernelsNative, n: number): KernelFunc => ({ input
     const xv = io.f32(x)!;
     ys.forEach((y, i) => native.gemm({
       a: xv, b: io.f32(weights[i])!, c: io.f32(y)!, batch: 1, m: rows, n: outs[i], k: inner, transA: false, transB: true,
-      strideA: 0, strideB: 0, bias: null, relu: false, accumulate: false, threads: 0,
+      strideA: 0, strideB: 0, bias: biases[i] ? io.f32(biases[i]!)! : null, relu: false, accumulate: false, threads: 0,
     }));
   }
   return ys;
@@ -45,8 +51,8 @@ const forward = (native: TensorKernelsNative, n: number): KernelFunc => ({ input
 const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend }) => {
   const named = inputs as Record<string, TensorInfo>;
   const n = Object.keys(named).filter((k) => /^w\d+$/.test(k)).length;
-  const weights = weightNames(n).map((name) => named[name]);
-  const dys = weights.map((_, i) => named[`dy${i}`]);
+  const weights = names('w', n).map((k) => named[k]);
+  const dys = names('dy', n).map((k) => named[k]);
   assertFloat32(FUSED_KERNELS.projectionsGrad, ...weights, ...dys);
   const inner = weights[0].shape[1];
   const rows = util.sizeFromShape(dys[0].shape) / weights[0].shape[0];
@@ -64,26 +70,25 @@ const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
   return dx;
 };
 
-/** dy_iᵀ·x over every row of x: the weight gradient of projection i, as the composed matMul computes it. */
-function weightGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  const inner = x.shape[x.shape.length - 1];
-  return tf.matMul(tf.reshape(dy, [-1, dy.shape[dy.shape.length - 1]]), tf.reshape(x, [-1, inner]), true, false);
-}
+/** dy as [rows, out]. */
+const rowsOf = (dy: tf.Tensor) => tf.reshape(dy, [-1, dy.shape[dy.shape.length - 1]]);
 
-// The gradients (backend-independent, registered once; the kernels themselves only on cpu and wasm).
+// The gradients (backend-independent, registered once; the kernels themselves only on cpu and wasm):
+// dx by OctetProjectionsGrad, dw_i = dy_iᵀ·x and db_i = Σ_rows dy_i as the composed matMul and Add do.
 for (const n of COUNTS) {
   if (tf.getGradient(kernelOf(n))) continue;
   tf.registerGradient({
     kernelName: kernelOf(n),
-    inputsToSave: ['x', ...weightNames(n)],
+    inputsToSave: ['x', ...names('w', n)],
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const dys = Array.isArray(dy) ? dy : [dy];
       const [x, ...weights] = saved;
-      const grads: NamedTensorMap = {};
-      weights.forEach((w, i) => ((grads[`w${i}`] = w), (grads[`dy${i}`] = dys[i])));
+      const dxInputs: NamedTensorMap = {};
+      weights.forEach((w, i) => ((dxInputs[`w${i}`] = w), (dxInputs[`dy${i}`] = dys[i])));
       return {
-        x: () => tf.engine().runKernel(FUSED_KERNELS.projectionsGrad, grads) as tf.Tensor,
-        ...Object.fromEntries(weights.map((_, i) => [`w${i}`, () => weightGrad(dys[i], x)])),
+        x: () => tf.engine().runKernel(FUSED_KERNELS.projectionsGrad, dxInputs) as tf.Tensor,
+        ...Object.fromEntries(weights.map((_, i) => [`w${i}`, () => tf.matMul(rowsOf(dys[i]), tf.reshape(x, [-1, x.shape[x.shape.length - 1]]), true, false)])),
+        ...Object.fromEntries(weights.map((_, i) => [`b${i}`, () => tf.sum(rowsOf(dys[i]), 0)])),
       };
     },
   });

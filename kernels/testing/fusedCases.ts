@@ -168,28 +168,42 @@ function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tenso
   };
 }
 
-/** x·wᵢᵀ per weight: the fused kernel (gradient: kernels/projectionsNative.ts) when registered, else linear() per weight as models/layers/linear.ts composes it. */
-function projections(x: tf.Tensor, weights: tf.Tensor[]): tf.Tensor[] {
+/** x·wᵢᵀ (+ bᵢ) per weight: the fused kernel (gradient: kernels/projectionsNative.ts) when registered, else linear() per weight as models/layers/linear.ts composes it. */
+function projections(x: tf.Tensor, weights: tf.Tensor[], biases: tf.Tensor[]): tf.Tensor[] {
   const kernel = projectionsKernel(weights.length);
-  if (kernel && has(kernel)) return run(kernel, { x, ...Object.fromEntries(weights.map((w, i) => [`w${i}`, w])) }, {});
+  if (kernel && has(kernel)) {
+    const named: tf.NamedTensorMap = { x };
+    weights.forEach((w, i) => ((named[`w${i}`] = w), biases[i] && (named[`b${i}`] = biases[i])));
+    return run(kernel, named, {});
+  }
   const inner = x.shape[x.shape.length - 1];
-  return weights.map((w) => tf.reshape(tf.matMul(tf.reshape(x, [-1, inner]), w, false, true), [...x.shape.slice(0, -1), w.shape[0]]));
+  return weights.map((w, i) => {
+    let y = tf.matMul(tf.reshape(x, [-1, inner]), w, false, true);
+    if (biases[i]) y = tf.add(y, biases[i]);
+    return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[0]]);
+  });
 }
 
-const PROJECTIONS: { name: string; x: number[]; outs: number[] }[] = [
+const PROJECTIONS: { name: string; x: number[]; outs: number[]; bias?: boolean }[] = [
   { name: 'T5 queries, keys and values', x: [3, 5, 8], outs: [6, 6, 6] },
+  { name: 'RoBERTa queries, keys and values, biases', x: [3, 5, 8], outs: [8, 8, 8], bias: true },
   { name: 'gated feed-forward: two widths', x: [2, 7, 12], outs: [16, 9] },
   { name: 'cross-attention keys and values, 2-D input', x: [11, 8], outs: [5, 5] },
+  { name: 'one linear', x: [2, 3, 9], outs: [7] },
+  { name: 'one linear with a bias', x: [4, 9], outs: [13], bias: true },
   { name: 'large: threads, K-split weight gradients', x: [16, 128, 32], outs: [32, 64, 32] },
+  { name: 'large linear with a bias', x: [8, 128, 64], outs: [96], bias: true },
 ];
 
 function projectionsCase(c: (typeof PROJECTIONS)[number], i: number, grads: boolean): () => tf.Tensor[] {
   return () => {
     const inner = c.x[c.x.length - 1];
-    const inputs = [uniform(c.x, 3100 + i, -2, 2), ...c.outs.map((out, j) => uniform([out, inner], 3200 + 10 * i + j))];
-    if (!grads) return projections(inputs[0], inputs.slice(1));
+    const n = c.outs.length;
+    const inputs = [uniform(c.x, 3100 + i, -2, 2), ...c.outs.map((out, j) => uniform([out, inner], 3200 + 10 * i + j)), ...(c.bias ? c.outs.map((out, j) => uniform([out], 3400 + 10 * i + j)) : [])];
+    const f = (x: tf.Tensor, ...rest: tf.Tensor[]) => projections(x, rest.slice(0, n), rest.slice(n));
+    if (!grads) return f(inputs[0], ...inputs.slice(1));
     // One output for the gradient: every projection, flattened and joined.
-    return valueAndGrads((x, ...ws) => tf.concat(projections(x, ws).map((y) => tf.reshape(y, [-1]))), inputs, 3300 + i);
+    return valueAndGrads((x, ...rest) => tf.concat(f(x, ...rest).map((y) => tf.reshape(y, [-1]))), inputs, 3300 + i);
   };
 }
 

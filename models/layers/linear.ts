@@ -1,9 +1,11 @@
-// nn.Linear with Hugging Face's layout: weight [out, in], y = x @ W^T + b.
+// nn.Linear with Hugging Face's layout: weight [out, in], y = x @ W^T + b; and several of them on one
+// input. One fused kernel each way where the backend has it (cpu/wasm with the native addon:
+// kernels/projectionsNative.ts), else the composed ops below (the same products, bias added after).
 import * as tf from '@tensorflow/tfjs-core';
 import { projectionsKernel } from '../../common/fusedKernels.ts';
 import { hasFusedKernel, runFused } from './fused.ts';
 
-export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+function linearComposed(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [outF, inF] = weight.shape;
     const lead = x.shape.slice(0, -1);
@@ -13,12 +15,18 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
   });
 }
 
-/**
- * linear(x, w) for each weight (no biases): one fused kernel each way where the backend has it
- * (cpu/wasm with the native addon: kernels/projectionsNative.ts), the same products otherwise.
- */
-export function projections(x: tf.Tensor, weights: tf.Tensor[]): tf.Tensor[] {
+export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  return projections(x, [weight], bias ? [bias] : undefined)[0];
+}
+
+/** linear(x, weights[i], biases?.[i]) for each weight (biases for all or none). */
+export function projections(x: tf.Tensor, weights: tf.Tensor[], biases?: tf.Tensor[]): tf.Tensor[] {
   const kernel = projectionsKernel(weights.length);
-  if (!kernel || x.dtype !== 'float32' || !hasFusedKernel(kernel)) return weights.map((w) => linear(x, w));
-  return runFused(kernel, { x, ...Object.fromEntries(weights.map((w, i) => [`w${i}`, w])) }, {});
+  if (!kernel || x.dtype !== 'float32' || !hasFusedKernel(kernel)) return weights.map((w, i) => linearComposed(x, w, biases?.[i]));
+  const named: tf.NamedTensorMap = { x };
+  weights.forEach((w, i) => {
+    named[`w${i}`] = w;
+    if (biases) named[`b${i}`] = biases[i];
+  });
+  return runFused(kernel, named, {});
 }
