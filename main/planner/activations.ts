@@ -19,13 +19,15 @@
 // main/planner/measure/inventory.ts); then checked end to end by main/planner/measured.test.ts.
 //
 // They come in two sets, by who computes the step. `fused`: the cpu/wasm backends with our fast kernels
-// (kernels/, the default there), where GELU, the norms, dropout and attention are one kernel each way
-// and keep only what their gradient needs. `composed`: every other backend (tensorflow, tensorflow-gpu) and cpu/wasm
+// (kernels/, the default there), where GELU, the norms, dropout, attention and the linear projections
+// are one kernel each way and keep only what their gradient needs (a composed linear's last reshape
+// keeps its whole input alive for the shape, the fused one keeps nothing). `composed`: every other backend (tensorflow, tensorflow-gpu) and cpu/wasm
 // with OCTET_FAST_KERNELS=0, where they are composed of stock TensorFlow.js ops (`--inventory` under
 // OCTET_FAST_KERNELS=0 gives these). A dropout with rate > 0 costs 5 buffers of its input's shape
 // composed (random uniform, floor, the scaled mask, the output, the input's gradient) and 2 fused
-// (output, the input's gradient; 1 where the output's gradient is one the model keeps anyway) plus one
-// bit per element: which multipliers are not 0, all the fused gradient keeps (KEPT_BITS).
+// (output, the input's gradient; 1 where the output's gradient is one the model keeps anyway, and on a
+// fused linear's output: LINEAR_DROPOUT_BUFFERS) plus one bit per element: which multipliers are not 0,
+// all the fused gradient keeps (KEPT_BITS).
 import type { ModelArch, Mt5Arch, RobertaArch } from './modelConfig.ts';
 export interface StepShape {
   batch: number;
@@ -69,15 +71,17 @@ const F32 = 4;
 const KEPT_BITS = 1 / 32;
 /** Buffers one dropout adds (see above). */
 export const DROPOUT_BUFFERS = { fused: 2 + KEPT_BITS, composed: 5 };
+/** A dropout on a linear projection's output (the layers' attention and FFN outputs): fused, the linear keeps no copy of it. */
+export const LINEAR_DROPOUT_BUFFERS = { fused: 1 + KEPT_BITS, composed: 5 };
 /** The dropout on attention probabilities: the fused attention kernel keeps one bit per score (which were kept). */
 export const SCORE_DROPOUT_BUFFERS = { fused: KEPT_BITS, composed: 5 };
 
 /** RoBERTa encoder layer, in buffers of each shape (forward saved + gradients), eval mode. */
 export const ROBERTA_LAYER = {
-  /** [B, L, H] (also [B, heads, L, d]): q/k/v before/after bias (and head split, composed), context, dense outputs, residuals, the LayerNorms' x̂ and their gradients. */
-  hidden: { fused: 27, composed: 34 },
-  /** [B, L, I]: the FFN pre-activation (GELU keeps only its input) and gradients; the composed GELU's backward leaves one more. */
-  inter: { fused: 5, composed: 6 },
+  /** [B, L, H] (also [B, heads, L, d]): q/k/v (composed: before and after the bias, and head split), context, dense outputs, residuals, the LayerNorms' x̂ and their gradients. */
+  hidden: { fused: 20, composed: 34 },
+  /** [B, L, I]: the FFN pre-activation (GELU keeps only its input) and gradients; the composed GELU's backward leaves one more, the composed linear one more. */
+  inter: { fused: 4, composed: 6 },
   /** [B, heads, L, L]: scores, scaled scores, probabilities and gradients; fused attention keeps only the probabilities. */
   scores: { fused: 1, composed: 7 },
   /** [B, L] rows: each LayerNorm's 1/σ. */
@@ -90,7 +94,7 @@ export const ROBERTA_LAYER = {
 /** RoBERTa embeddings and classification head. */
 export const ROBERTA_OUTER = {
   /** [B, L, H]: word/position/type lookups, sums, LayerNorm; gradients when the embeddings train (9), else forward only (2). */
-  hidden: { trainable: 9, frozen: 2 },
+  hidden: { trainable: 9, frozen: { fused: 4, composed: 2 } },
   /** [B, L]: ids, mask, position ids, the additive mask, LayerNorm 1/σ, lookup masks (and gradients' ids). */
   rows: { trainable: 10, frozen: 8 },
   /** The stable embedding's LayerNorm on the word lookup (x̂, 1/σ and their gradients). */
@@ -98,10 +102,10 @@ export const ROBERTA_OUTER = {
   stableRows: { fused: 1, composed: 2 },
   /** The embedding dropout: its first buffer is the LayerNorm output's gradient, kept anyway. */
   embeddingDropoutBuffers: { fused: 1 + KEPT_BITS, composed: 5 },
-  /** [B, H]: <s> slice, dense, tanh and gradients; [B, labels] logits and loss; [B] labels and the loss's per-row terms. */
-  headHidden: 7,
+  /** [B, H]: <s> token, dense, tanh and gradients; [B, labels] logits and loss; [B] labels and the loss's per-row terms. */
+  headHidden: { fused: 5, composed: 7 },
   headDropouts: 2,
-  headLogits: 3,
+  headLogits: { fused: 2, composed: 3 },
   headRows: 5,
 };
 
@@ -112,7 +116,7 @@ export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOp
   const O = ROBERTA_OUTER;
   const on = (rate: number) => o.dropout && rate > 0;
   const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
-  const layerHidden = pick(L.hidden, o) + drop(a.hiddenDropout, L.hiddenDropouts);
+  const layerHidden = pick(L.hidden, o) + (on(a.hiddenDropout) ? LINEAR_DROPOUT_BUFFERS[o.kernels] * L.hiddenDropouts : 0);
   const layerScores = pick(L.scores, o) + (on(a.attentionDropout) ? SCORE_DROPOUT_BUFFERS[o.kernels] * L.scoreDropouts : 0);
   const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, o) - (o.embeddingsTrainable ? 0 : 1) : 0;
   const embHidden = pick(O.hidden, o) + (o.stableEmbedding ? pick(O.stableHidden, o) : 0) + embDrop;
@@ -122,7 +126,7 @@ export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOp
     { name: 'hidden states (Q/K/V, residuals, norms)', bytes: F32 * a.layers * (layerHidden * N * H + pick(L.rows, o) * N) },
     { name: 'FFN intermediate', bytes: F32 * a.layers * pick(L.inter, o) * N * a.intermediate },
     { name: 'embeddings', bytes: F32 * (embHidden * N * H + embRows * N) },
-    { name: 'classifier head + loss', bytes: F32 * s.batch * ((O.headHidden + drop(a.classifierDropout, O.headDropouts)) * H + O.headLogits * numLabels + O.headRows) },
+    { name: 'classifier head + loss', bytes: F32 * s.batch * ((pick(O.headHidden, o) + drop(a.classifierDropout, O.headDropouts)) * H + pick(O.headLogits, o) * numLabels + O.headRows) },
   ];
   return finish(parts);
 }
@@ -210,7 +214,7 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const Dl = MT5_DECODER_LAYER;
   const O = MT5_OUTER;
   const on = o.dropout && a.dropout > 0;
-  const drop = (sites: number) => (on ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
+  const drop = (sites: number) => (on ? LINEAR_DROPOUT_BUFFERS[o.kernels] * sites : 0);
   const scoreDrop = (sites: number) => (on ? SCORE_DROPOUT_BUFFERS[o.kernels] * sites : 0);
   const dropCount = (c: Count) => (on ? pick(c, o) : 0);
   const enc = a.encoderLayers;
