@@ -80,4 +80,6 @@ export interface AttentionAttrs {
   biasShape: number[] | null;
   /** q, k, v, the output and their gradients are [B, L, H, D] (the projections' layout) instead of [B, H, L, D]. */
   headsLast: boolean;
+  /** With headsLast: q, k, v, the output and their gradients may be [B, L, H·D] (the projections' own shape, no reshapes); H. */
+  numHeads?: number;
 }

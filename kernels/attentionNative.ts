@@ -33,11 +33,19 @@ export function attentionGeometry(q: number[], k: number[], v: number[], bias: n
   return Int32Array.from([b, h, lq, lk, d, ...strides(bias, 'bias'), headsLast ? 1 : 0, ...strides(mask, 'mask')]);
 }
 
+/** A [B, L, H·D] operand (numHeads given, heads last) as [B, L, H, D]; other shapes as they are. */
+function splitHeads(shape: number[], numHeads: number | undefined): number[] {
+  if (shape.length !== 3 || !numHeads) return shape;
+  if (shape[2] % numHeads !== 0) throw new Error(`OctetAttention: the last axis (${shape[2]}) is not a multiple of ${numHeads} heads`);
+  return [shape[0], shape[1], numHeads, shape[2] / numHeads];
+}
+
 const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { q, k, v, bias, mask } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; bias?: TensorInfo; mask?: TensorInfo };
-  const { scale, rate, seed, headsLast } = attrs as unknown as AttentionAttrs;
+  const { scale, rate, seed, headsLast, numHeads } = attrs as unknown as AttentionAttrs;
   assertFloat32(FUSED_KERNELS.attention, q, k, v, bias, mask);
-  const geometry = attentionGeometry(q.shape, k.shape, v.shape, bias ? bias.shape : null, headsLast, mask ? mask.shape : null);
+  const [qs, ks, vs] = [q, k, v].map((t) => splitHeads(t.shape, numHeads));
+  const geometry = attentionGeometry(qs, ks, vs, bias ? bias.shape : null, headsLast, mask ? mask.shape : null);
   const io = tensorIo(backend);
   const scoresShape = [...geometry.slice(0, 4)];
   const out = io.make([...q.shape]);
@@ -52,10 +60,11 @@ const forward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
 
 const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { dy, q, k, v, probs, kept } = inputs as Record<'dy' | 'q' | 'k' | 'v' | 'probs', TensorInfo> & { kept?: TensorInfo };
-  const { scale, rate, biasShape, headsLast } = attrs as unknown as AttentionAttrs;
+  const { scale, rate, biasShape, headsLast, numHeads } = attrs as unknown as AttentionAttrs;
   assertFloat32(FUSED_KERNELS.attentionGrad, dy, q, k, v, probs);
   if (kept && (kept.dtype !== 'int32' || rate <= 0)) throw new Error("OctetAttentionGrad: kept must be the forward kernel's int32 dropout bits (rate > 0)");
-  const geometry = attentionGeometry(q.shape, k.shape, v.shape, biasShape, headsLast);
+  const [qs, ks, vs] = [q, k, v].map((t) => splitHeads(t.shape, numHeads));
+  const geometry = attentionGeometry(qs, ks, vs, biasShape, headsLast);
   if (!util.arraysEqual(dy.shape, q.shape)) throw new Error('OctetAttentionGrad: dy must have the shape of q');
   const io = tensorIo(backend);
   const dq = io.make([...q.shape]);

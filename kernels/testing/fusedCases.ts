@@ -97,6 +97,10 @@ const CROSS_ENTROPY_SHAPES: [number, number][] = [[5, 13], [64, 1000], [3, 2], [
 
 /** Attention as models/layers/attention.ts composes it: matMul, scale, bias, mask, softmax, tf.dropout, matMul. */
 function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, mask: tf.Tensor | null, a: AttentionAttrs): tf.Tensor {
+  if (a.numHeads && q.rank === 3) {
+    const split = (x: tf.Tensor) => tf.reshape(x, [x.shape[0], x.shape[1]!, a.numHeads!, x.shape[2]! / a.numHeads!]);
+    return tf.reshape(attentionComposed(split(q), split(k), split(v), bias, mask, a), q.shape);
+  }
   if (a.headsLast) {
     const swap = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1, 3]);
     return swap(attentionComposed(swap(q), swap(k), swap(v), bias, mask, { ...a, headsLast: false }));
@@ -133,6 +137,8 @@ function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | u
  */
 const ATTENTION: {
   name: string; b: number; h: number; lq: number; lk: number; d: number; bias: number[] | null; mask?: number[]; scale: number | null; rate: number; headsLast?: boolean;
+  /** Heads last and merged: q, k, v as [B, L, H·D] (models/layers/attention.ts passes the projections so). */
+  merged?: boolean;
   /** A NaN in the first query: its rows of scores, and what they reach, are NaN. */
   nan?: boolean;
 }[] = [
@@ -151,16 +157,19 @@ const ATTENTION: {
   { name: 'heads last (the projections\' layout), T5 cross-attention', b: 2, h: 3, lq: 5, lk: 7, d: 4, bias: [2, 3, 5, 7], scale: null, rate: 0.2, headsLast: true },
   { name: 'deep heads (products in gemm), heads last, key mask', b: 2, h: 2, lq: 9, lk: 6, d: 24, bias: null, mask: [2, 1, 1, 6], scale: 0.2, rate: 0.1, headsLast: true },
   { name: 'deep heads (products in gemm), heads first', b: 2, h: 2, lq: 6, lk: 9, d: 40, bias: [1, 2, 6, 9], scale: null, rate: 0 },
+  { name: 'merged heads [B, L, H·D], T5 encoder', b: 3, h: 4, lq: 7, lk: 7, d: 4, bias: [1, 4, 7, 7], mask: [3, 1, 1, 7], scale: null, rate: 0.1, headsLast: true, merged: true },
+  { name: 'merged heads, RoBERTa, large', b: 4, h: 4, lq: 64, lk: 64, d: 16, bias: null, mask: [4, 1, 1, 64], scale: 0.25, rate: 0.1, headsLast: true, merged: true },
+  { name: 'merged heads, T5 cross-attention', b: 2, h: 3, lq: 5, lk: 9, d: 4, bias: null, mask: [2, 1, 1, 9], scale: null, rate: 0.2, headsLast: true, merged: true },
   { name: 'a NaN in the queries, position bias and key mask, dropout', b: 2, h: 2, lq: 32, lk: 32, d: 4, bias: [1, 2, 32, 32], mask: [2, 1, 1, 32], scale: null, rate: 0.1, nan: true },
 ];
 
 function attentionCase(c: (typeof ATTENTION)[number], i: number): () => tf.Tensor[] {
   return () => {
-    const shape = (len: number) => (c.headsLast ? [c.b, len, c.h, c.d] : [c.b, c.h, len, c.d]);
+    const shape = (len: number) => (c.merged ? [c.b, len, c.h * c.d] : c.headsLast ? [c.b, len, c.h, c.d] : [c.b, c.h, len, c.d]);
     const inputs = [uniform(shape(c.lq), 2100 + i, -2, 2), uniform(shape(c.lk), 2200 + i, -2, 2), uniform(shape(c.lk), 2300 + i)];
     if (c.nan) inputs[0] = tf.where(tf.equal(tf.reshape(tf.range(0, inputs[0].size), inputs[0].shape), 3), Number.NaN, inputs[0]);
     if (c.bias) inputs.push(uniform(c.bias, 2400 + i, -3, 3));
-    const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias, headsLast: c.headsLast ?? false };
+    const attrs: AttentionAttrs = { scale: c.scale, rate: c.rate, seed: 31 + i, biasShape: c.bias, headsLast: c.headsLast ?? false, ...(c.merged ? { numHeads: c.h } : {}) };
     // A mask as the models build them, plus noise: every third key masked (FLOAT32_MIN), the rest added.
     const mask = c.mask ? tf.where(tf.equal(tf.mod(tf.range(0, c.mask[3]), 3), 2), FLOAT32_MIN, uniform(c.mask, 2450 + i, -1, 1)) : null;
     const f = (...xs: tf.Tensor[]) => attention(xs[0], xs[1], xs[2], xs[3], mask, attrs);

@@ -34,15 +34,11 @@ export function multiHeadAttention(
 ): tf.Tensor3D {
   const random = ctx.training === true && dropoutRate > 0;
   if (q.dtype === 'float32' && hasFusedKernel(FUSED_KERNELS.attention) && (!random || seededDropout(dropoutRate, ctx))) {
-    const attrs: AttentionAttrs = { scale, rate: random ? dropoutRate : 0, seed: random ? takeDropoutSeed(ctx) : 0, biasShape: bias ? bias.shape : null, headsLast: true };
-    return tf.tidy(() => {
-      const heads = (x: tf.Tensor) => {
-        const [b, l, inner] = x.shape as [number, number, number];
-        return tf.reshape(x, [b, l, numHeads, inner / numHeads]);
-      };
-      const [b, lq, inner] = q.shape as [number, number, number];
-      return tf.reshape(fusedAttention(heads(q), heads(k), heads(v), bias, mask, attrs), [b, lq, inner]);
-    });
+    // [B, L, H·D] in and out: the kernel splits the heads itself (no reshapes, which the tape would keep).
+    const attrs: AttentionAttrs = {
+      scale, rate: random ? dropoutRate : 0, seed: random ? takeDropoutSeed(ctx) : 0, biasShape: bias ? bias.shape : null, headsLast: true, numHeads,
+    };
+    return fusedAttention(q, k, v, bias, mask, attrs) as tf.Tensor3D;
   }
   return tf.tidy(() => {
     const [qh, kh, vh] = [q, k, v].map((x) => splitHeads(x, numHeads));
