@@ -44,6 +44,10 @@ export const FUSED_KERNELS = {
   projections3: 'OctetProjections3',
   /** inputs { dy0 …, w0 … } (n of each) → dx = Σ dy_i·w_i ([..., in]), added from the last projection to the first; no attrs */
   projectionsGrad: 'OctetProjectionsGrad',
+  /** inputs { dy [..., out], x [..., in] } → dyᵀ·x over every row ([out, in]): a projection's weight gradient; no attrs */
+  projectionWeightGrad: 'OctetProjectionWeightGrad',
+  /** inputs { dy [..., out] } → Σ dy over every row ([out]): a projection's bias gradient; no attrs */
+  projectionBiasGrad: 'OctetProjectionBiasGrad',
 } as const;
 
 /** The projections kernel for `count` weights, or null (composed linear() per weight). */

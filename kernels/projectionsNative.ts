@@ -3,8 +3,8 @@
 // composed ops run a matMul, a bias Add and two reshapes per projection (the bias is added after the
 // product, as the Add does), and a backward that adds dx = Σ dy_i·w_i into one buffer (gemm's accumulate)
 // where the tape would run a matMul per projection and an Add per extra one. The weights' and biases'
-// gradients stay a matMul (dy_iᵀ·x) and a Sum, as in the composed ops, so that a frozen weight costs
-// nothing. Without the addon they are not registered and models/ composes linear().
+// gradients are the composed ops' matMul (dy_iᵀ·x) and Sum, each its own kernel (no reshapes), so that a
+// frozen weight costs nothing. Without the addon they are not registered and models/ composes linear().
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
@@ -70,8 +70,33 @@ const backward = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
   return dx;
 };
 
-/** dy as [rows, out]. */
-const rowsOf = (dy: tf.Tensor) => tf.reshape(dy, [-1, dy.shape[dy.shape.length - 1]]);
+// dyᵀ·x over every row: the product the composed matMul(dy, x, true, false) runs for a weight gradient.
+const weightGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend }) => {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  assertFloat32(FUSED_KERNELS.projectionWeightGrad, dy, x);
+  const out = dy.shape[dy.shape.length - 1];
+  const inner = x.shape[x.shape.length - 1];
+  const rows = util.sizeFromShape(x.shape) / inner;
+  if (util.sizeFromShape(dy.shape) !== rows * out) throw new Error(`${FUSED_KERNELS.projectionWeightGrad}: dy ${JSON.stringify(dy.shape)} and x ${JSON.stringify(x.shape)} differ in rows`);
+  const io = tensorIo(backend);
+  const dw = io.make([out, inner]);
+  native.gemm({
+    a: io.f32(dy)!, b: io.f32(x)!, c: io.f32(dw)!, batch: 1, m: out, n: inner, k: rows, transA: true, transB: false,
+    strideA: 0, strideB: 0, bias: null, relu: false, accumulate: false, threads: 0,
+  });
+  return dw;
+};
+
+// Σ over rows: the Sum the composed Add's gradient runs for a bias.
+const biasGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend }) => {
+  const { dy } = inputs as { dy: TensorInfo };
+  assertFloat32(FUSED_KERNELS.projectionBiasGrad, dy);
+  const out = dy.shape[dy.shape.length - 1];
+  const io = tensorIo(backend);
+  const db = io.make([out]);
+  native.reduce('sum', io.f32(dy)!, io.f32(db)!, 1, util.sizeFromShape(dy.shape) / out, out);
+  return db;
+};
 
 // The gradients (backend-independent, registered once; the kernels themselves only on cpu and wasm):
 // dx by OctetProjectionsGrad, dw_i = dy_iᵀ·x and db_i = Σ_rows dy_i as the composed matMul and Add do.
@@ -87,8 +112,8 @@ for (const n of COUNTS) {
       weights.forEach((w, i) => ((dxInputs[`w${i}`] = w), (dxInputs[`dy${i}`] = dys[i])));
       return {
         x: () => tf.engine().runKernel(FUSED_KERNELS.projectionsGrad, dxInputs) as tf.Tensor,
-        ...Object.fromEntries(weights.map((_, i) => [`w${i}`, () => tf.matMul(rowsOf(dys[i]), tf.reshape(x, [-1, x.shape[x.shape.length - 1]]), true, false)])),
-        ...Object.fromEntries(weights.map((_, i) => [`b${i}`, () => tf.sum(rowsOf(dys[i]), 0)])),
+        ...Object.fromEntries(weights.map((_, i) => [`w${i}`, () => tf.engine().runKernel(FUSED_KERNELS.projectionWeightGrad, { dy: dys[i], x }) as tf.Tensor])),
+        ...Object.fromEntries(weights.map((_, i) => [`b${i}`, () => tf.engine().runKernel(FUSED_KERNELS.projectionBiasGrad, { dy: dys[i] }) as tf.Tensor])),
       };
     },
   });
@@ -98,5 +123,7 @@ export function projectionsNativeKernels(native: TensorKernelsNative, backendNam
   return [
     ...COUNTS.map((n): KernelConfig => ({ kernelName: kernelOf(n), backendName, kernelFunc: forward(native, n) })),
     { kernelName: FUSED_KERNELS.projectionsGrad, backendName, kernelFunc: backward(native) },
+    { kernelName: FUSED_KERNELS.projectionWeightGrad, backendName, kernelFunc: weightGrad(native) },
+    { kernelName: FUSED_KERNELS.projectionBiasGrad, backendName, kernelFunc: biasGrad(native) },
   ];
 }

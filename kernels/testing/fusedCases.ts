@@ -220,7 +220,9 @@ export const fusedCases: KernelCase[] = [
   ...PROJECTIONS.flatMap((c, i): KernelCase[] => [
     // Products, as the BatchMatMul cases: sums of up to 2048 terms (weight gradients) against the stock kernels' order.
     { kernel: projectionsKernel(c.outs.length)!, name: c.name, tol: 2e-5, run: projectionsCase(c, i, false) },
-    { kernel: FUSED_KERNELS.projectionsGrad, name: c.name, tol: c.x.length > 2 && c.x[0] * c.x[1] >= 1000 ? 1e-4 : 2e-5, run: projectionsCase(c, i, true) },
+    ...[FUSED_KERNELS.projectionsGrad, FUSED_KERNELS.projectionWeightGrad, ...(c.bias ? [FUSED_KERNELS.projectionBiasGrad] : [])].map((kernel): KernelCase => ({
+      kernel, name: c.name, tol: c.x.length > 2 && c.x[0] * c.x[1] >= 1000 ? 1e-4 : 2e-5, run: projectionsCase(c, i, true),
+    })),
   ]),
   ...(['erf', 'tanh'] as const).flatMap((approximate) =>
     [[4, 9], [1001], [300, 257]].flatMap((shape, i): KernelCase[] => [
