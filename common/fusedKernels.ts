@@ -23,6 +23,8 @@ export const FUSED_KERNELS = {
   dropout: 'OctetDropout',
   /** inputs { dy, kept } → dx = dy · the forward's multipliers; attrs DropoutAttrs */
   dropoutGrad: 'OctetDropoutGrad',
+  /** inputs { x, r } → [x + dropout(r), kept] (a residual connection; kept as OctetDropout's); attrs DropoutAttrs */
+  dropoutAdd: 'OctetDropoutAdd',
   /** inputs { logits [N, C], lse [N, 1], labels int32 [N], scale [N] } → (exp(logits − lse) − one_hot(labels)) · scale; no attrs */
   crossEntropyGrad: 'OctetCrossEntropyGrad',
   /**

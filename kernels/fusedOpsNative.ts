@@ -93,6 +93,18 @@ const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend,
   return [y, kept];
 };
 
+const dropoutAdd = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x, r } = inputs as { x: TensorInfo; r: TensorInfo };
+  const { rate, seed } = attrs as unknown as DropoutAttrs;
+  assertFloat32('Octet fused kernels', x, r);
+  if (!util.arraysEqual(x.shape, r.shape)) throw new Error('OctetDropoutAdd: x and r must have the same shape');
+  const io = tensorIo(backend);
+  const y = io.make([...x.shape]);
+  const kept = io.make([keptWords(util.sizeFromShape(x.shape))], 'int32');
+  if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(r)!, io.f32(y)!, io.i32(kept)!, rate, aleaState(String(seed)), io.f32(x)!);
+  return [y, kept];
+};
+
 const dropoutGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
   const { dy, kept } = inputs as Record<'dy' | 'kept', TensorInfo>;
   const { rate } = attrs as unknown as DropoutAttrs;
@@ -129,6 +141,7 @@ export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 
     { kernelName: FUSED_KERNELS.normGrad, backendName, kernelFunc: normGrad(native) },
     { kernelName: FUSED_KERNELS.dropout, backendName, kernelFunc: dropout(native) },
     { kernelName: FUSED_KERNELS.dropoutGrad, backendName, kernelFunc: dropoutGrad(native) },
+    { kernelName: FUSED_KERNELS.dropoutAdd, backendName, kernelFunc: dropoutAdd(native) },
     { kernelName: FUSED_KERNELS.crossEntropyGrad, backendName, kernelFunc: crossEntropyGrad(native) },
   ];
 }

@@ -59,8 +59,8 @@ export interface TensorKernelsNative {
   gelu(x: Float32Array, out: Float32Array, tanhForm: boolean, dy: Float32Array | null, up?: Float32Array | null, dup?: Float32Array | null): void;
   norm(x: Float32Array, weight: Float32Array, bias: Float32Array | null, y: Float32Array, xhat: Float32Array, rstd: Float32Array, rows: number, h: number, eps: number, rms: boolean): void;
   normGrad(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, weight: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null, rows: number, h: number, rms: boolean): void;
-  /** y = tf.dropout(x, rate) for the seed's stream; kept: which multipliers are not 0, bit i % 32 of word i / 32. */
-  dropout(x: Float32Array, y: Float32Array, kept: Int32Array, rate: number, state: AleaState): void;
+  /** y = tf.dropout(x, rate) (+ residual) for the seed's stream; kept: which multipliers are not 0, bit i % 32 of word i / 32. */
+  dropout(x: Float32Array, y: Float32Array, kept: Int32Array, rate: number, state: AleaState, residual?: Float32Array | null): void;
   /** dx = dy · the multipliers `kept` (from dropout) stands for. */
   dropoutGrad(dy: Float32Array, kept: Int32Array, dx: Float32Array, rate: number): void;
   /**
@@ -112,7 +112,7 @@ export function tensorKernelsNative(log: (line: string) => void = (l) => console
     gelu: (x, out, tanhForm, dy, up = null, dup = null) => void gelu(x, out, tanhForm, dy, up, dup),
     norm: (x, w, b, y, xhat, rstd, rows, h, eps, rms) => void norm(x, w, b, y, xhat, rstd, rows, h, eps, rms),
     normGrad: (dy, xhat, rstd, w, dx, dw, db, rows, h, rms) => void normGrad(dy, xhat, rstd, w, dx, dw, db, rows, h, rms),
-    dropout: (x, y, kept, rate, s) => void dropout(x, y, kept, rate, s.s0, s.s1, s.s2, s.c),
+    dropout: (x, y, kept, rate, s, residual = null) => void dropout(x, y, kept, rate, s.s0, s.s1, s.s2, s.c, residual),
     dropoutGrad: (dy, kept, dx, rate) => void dropoutGrad(dy, kept, dx, rate),
     attention: (q, k, v, bias, mask, out, probs, m, geometry, scale, rate, s) =>
       void attention(q, k, v, bias, mask, out, probs, m, geometry, scale ?? 1, scale !== null, rate, s?.s0 ?? 0, s?.s1 ?? 0, s?.s2 ?? 0, s?.c ?? 0),

@@ -95,6 +95,16 @@ function crossEntropyGrad(z: tf.Tensor2D, labels: tf.Tensor1D, scale: tf.Tensor1
 
 const CROSS_ENTROPY_SHAPES: [number, number][] = [[5, 13], [64, 1000], [3, 2], [2, 32128]];
 
+/** x + dropout(r) with the wiring of models/layers/dropout.ts residualDropout, or tf.add and tf.dropout. */
+function residualDropout(x: tf.Tensor, r: tf.Tensor, attrs: DropoutAttrs): tf.Tensor {
+  if (!has(FUSED_KERNELS.dropoutAdd)) return tf.add(x, tf.dropout(r, attrs.rate, undefined, attrs.seed));
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [value, kept] = run(FUSED_KERNELS.dropoutAdd, { x: args[0] as tf.Tensor, r: args[1] as tf.Tensor }, attrs);
+    save(args)([kept]);
+    return { value, gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => [dy, run(FUSED_KERNELS.dropoutGrad, { dy, kept: s[0] }, attrs)[0]] };
+  })(x, r);
+}
+
 /** Attention as models/layers/attention.ts composes it: matMul, scale, bias, mask, softmax, tf.dropout, matMul. */
 function attentionComposed(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor | undefined, mask: tf.Tensor | null, a: AttentionAttrs): tf.Tensor {
   if (a.numHeads && q.rank === 3) {
@@ -268,4 +278,12 @@ export const fusedCases: KernelCase[] = [
       run: () => valueAndGrads((x) => dropout(x, { rate, seed }), [uniform([i === 1 ? 70001 : 33, 17], 1900 + i)], 2000 + i),
     })),
   ),
+  ...([[0.1, 7], [0.5, 123456], [0.3, 0]] as const).map(([rate, seed], i): KernelCase => ({
+    // The same draws, and x + (r·m) rounded as the Add rounds it: exact.
+    kernel: FUSED_KERNELS.dropoutAdd, name: `rate ${rate}, seed ${seed}: x + tf.dropout(r)`, tol: 0,
+    run: () => {
+      const shape = [i === 1 ? 70001 : 33, 17];
+      return valueAndGrads((x, r) => residualDropout(x, r, { rate, seed }), [uniform(shape, 1950 + i), uniform(shape, 1960 + i)], 2050 + i);
+    },
+  })),
 ];

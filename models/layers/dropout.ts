@@ -23,6 +23,22 @@ export function dropout(x: tf.Tensor, rate: number, ctx: RunContext): tf.Tensor 
   return tf.dropout(x, rate, undefined, seed);
 }
 
+/**
+ * x + dropout(r, rate, ctx): a residual connection. One kernel where the backend has it (the same draws
+ * and float operations; keeps only the kept bits: dx = dy, dr = dy · multiplier), else the two ops.
+ */
+export function residualDropout(x: tf.Tensor, r: tf.Tensor, rate: number, ctx: RunContext): tf.Tensor {
+  if (!seededDropout(rate, ctx) || r.dtype !== 'float32' || !hasFusedKernel(FUSED_KERNELS.dropoutAdd)) return tf.add(x, dropout(r, rate, ctx));
+  const attrs: DropoutAttrs = { rate, seed: takeDropoutSeed(ctx) };
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, residual, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [value, kept] = runFused(FUSED_KERNELS.dropoutAdd, { x: input, r: residual }, attrs);
+    save([kept]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [dy, runFused(FUSED_KERNELS.dropoutGrad, { dy, kept: saved[0] }, attrs)[0]] };
+  });
+  return f(x, r);
+}
+
 /** Whether dropout(x, rate, ctx) would draw a seeded mask (a kernel that fuses a dropout can do the same). */
 export function seededDropout(rate: number, ctx: RunContext): boolean {
   return ctx.training === true && rate > 0 && ctx.seed !== undefined;

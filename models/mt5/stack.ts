@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MT5Config } from '../config/mt5.ts';
 import { activation, gatedActivation } from '../layers/activations.ts';
 import { multiHeadAttention, stackAttentionBias } from '../layers/attention.ts';
-import { dropout, type RunContext } from '../layers/dropout.ts';
+import { dropout, residualDropout, type RunContext } from '../layers/dropout.ts';
 import { embeddingLookup } from '../layers/embedding.ts';
 import { linear, projections } from '../layers/linear.ts';
 import { causalMaskBias, keyMaskBias } from '../layers/masks.ts';
@@ -73,7 +73,7 @@ function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, 
 }
 
 function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (normed: tf.Tensor) => tf.Tensor, ctx: RunContext): tf.Tensor {
-  return tf.tidy(() => tf.add(x, dropout(f(rmsNorm(x, p.get(`${name}.layer_norm.weight`), c.layerNormEpsilon)), c.dropoutRate, ctx)));
+  return tf.tidy(() => residualDropout(x, f(rmsNorm(x, p.get(`${name}.layer_norm.weight`), c.layerNormEpsilon)), c.dropoutRate, ctx));
 }
 
 /** Encoder hidden states after `encoder.final_layer_norm`: [B, L, d_model]. */

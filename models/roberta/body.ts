@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RobertaConfig } from '../config/roberta.ts';
 import { activation } from '../layers/activations.ts';
 import { multiHeadAttention } from '../layers/attention.ts';
-import { dropout, type RunContext } from '../layers/dropout.ts';
+import { dropout, residualDropout, type RunContext } from '../layers/dropout.ts';
 import { embeddingLookup } from '../layers/embedding.ts';
 import { linear, projections } from '../layers/linear.ts';
 import { keyMaskBias } from '../layers/masks.ts';
@@ -56,11 +56,11 @@ function layer(p: ParamStore, c: RobertaConfig, i: number, x: tf.Tensor3D, maskB
     const [q, k, v] = projections(x, ['query', 'key', 'value'].map((n) => w(`attention.self.${n}.weight`)), ['query', 'key', 'value'].map((n) => w(`attention.self.${n}.bias`)));
     const scale = 1 / Math.sqrt(c.hiddenSize / heads);
     const ctxOut = multiHeadAttention(q, k, v, heads, null, maskBias, scale, ctx, c.attentionProbsDropoutProb);
-    const attnDense = dropout(linear(ctxOut, w('attention.output.dense.weight'), w('attention.output.dense.bias')), c.hiddenDropoutProb, ctx);
-    const attnOut = layerNorm(tf.add(attnDense, x), w('attention.output.LayerNorm.weight'), w('attention.output.LayerNorm.bias'), c.layerNormEps);
+    const attnDense = linear(ctxOut, w('attention.output.dense.weight'), w('attention.output.dense.bias'));
+    const attnOut = layerNorm(residualDropout(x, attnDense, c.hiddenDropoutProb, ctx), w('attention.output.LayerNorm.weight'), w('attention.output.LayerNorm.bias'), c.layerNormEps);
     const inter = activation(c.hiddenAct, linear(attnOut, w('intermediate.dense.weight'), w('intermediate.dense.bias')));
-    const outDense = dropout(linear(inter, w('output.dense.weight'), w('output.dense.bias')), c.hiddenDropoutProb, ctx);
-    return layerNorm(tf.add(outDense, attnOut), w('output.LayerNorm.weight'), w('output.LayerNorm.bias'), c.layerNormEps) as tf.Tensor3D;
+    const outDense = linear(inter, w('output.dense.weight'), w('output.dense.bias'));
+    return layerNorm(residualDropout(attnOut, outDense, c.hiddenDropoutProb, ctx), w('output.LayerNorm.weight'), w('output.LayerNorm.bias'), c.layerNormEps) as tf.Tensor3D;
   });
 }
 

@@ -88,7 +88,8 @@ inline float multiplier(uint64_t x2, float keep, float scale) {
 
 // DropoutOut from draw i on (i a multiple of 8 where there are kept bits).
 DropoutOut at(const DropoutOut& o, int64_t i) {
-  return {o.mult ? o.mult + i : nullptr, o.kept ? o.kept + i / 8 : nullptr, o.x ? o.x + i : nullptr, o.y ? o.y + i : nullptr};
+  return {o.mult ? o.mult + i : nullptr, o.kept ? o.kept + i / 8 : nullptr, o.x ? o.x + i : nullptr, o.y ? o.y + i : nullptr,
+          o.residual ? o.residual + i : nullptr};
 }
 
 // n draws from s into out.
@@ -103,7 +104,7 @@ void runScalar(AleaStream s, const DropoutOut& out, int64_t n, float keep, float
     x2 = t & 0xffffffffULL;
     const float m = multiplier(x2, keep, scale);
     if (out.mult) out.mult[i] = m;
-    if (out.x) out.y[i] = out.x[i] * m;
+    if (out.x) out.y[i] = out.residual ? out.residual[i] + out.x[i] * m : out.x[i] * m;
     if (out.kept) {
       bits |= static_cast<uint8_t>((m != 0.0f) << (i & 7));
       if ((i & 7) == 7 || i == n - 1) out.kept[i >> 3] = bits, bits = 0;
@@ -203,14 +204,17 @@ void runLanes(Gen gen, const DropoutOut& out, int64_t len, const int64_t* count)
       const uint8_t bits = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_cmp_ps(r[e], zero, _CMP_NEQ_UQ)));
       if (n >= 8) {
         if (d.mult) _mm256_storeu_ps(d.mult, r[e]);
-        if (d.x) _mm256_storeu_ps(d.y, _mm256_mul_ps(_mm256_loadu_ps(d.x), r[e]));
+        if (d.x) {
+          const __m256 y = _mm256_mul_ps(_mm256_loadu_ps(d.x), r[e]);
+          _mm256_storeu_ps(d.y, d.residual ? _mm256_add_ps(_mm256_loadu_ps(d.residual), y) : y);
+        }
         if (d.kept) *d.kept = bits;
       } else {
         alignas(32) float row[8];
         _mm256_store_ps(row, r[e]);
         for (int64_t i = 0; i < n; i++) {
           if (d.mult) d.mult[i] = row[i];
-          if (d.x) d.y[i] = d.x[i] * row[i];
+          if (d.x) d.y[i] = d.residual ? d.residual[i] + d.x[i] * row[i] : d.x[i] * row[i];
         }
         if (d.kept) *d.kept = static_cast<uint8_t>(bits & ((1u << n) - 1));
       }

@@ -26,12 +26,14 @@ inline float dropoutScale(double rate) { return 1.0f / static_cast<float>(1.0 - 
 
 // Where dropout's draws go; any may be null. mult: the multipliers; kept: which are not 0, as bits
 // (draw i: bit i % 8 of byte i / 8, i.e. bit i % 32 of 32-bit word i / 32 on little-endian machines),
-// keptWords(n) whole words, the last one's unused bits 0; x and y: y = x·multiplier.
+// keptWords(n) whole words, the last one's unused bits 0; x and y: y = x·multiplier, or with residual
+// y = residual + x·multiplier (a residual connection's add, as TensorFlow.js adds it to dropout's output).
 struct DropoutOut {
   float* mult;
   uint8_t* kept;
   const float* x;
   float* y;
+  const float* residual = nullptr;
 };
 
 // mult[i] = floor(u_i + keep) / keep for the first n draws of the stream starting at `s`, and what

@@ -241,18 +241,20 @@ Napi::Value NormGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// kernelsDropout(x, y, kept, rate, s0, s1, s2, c): tf.dropout with a seed (dropoutStream.h), y = x·m,
-// and which multipliers are not 0 as bits (⌈n / 32⌉ int32 words) for the gradient.
+// kernelsDropout(x, y, kept, rate, s0, s1, s2, c, residual|null): tf.dropout with a seed (dropoutStream.h), y = x·m
+// (residual + x·m with a residual), and which multipliers are not 0 as bits (⌈n / 32⌉ int32 words) for the gradient.
 Napi::Value Dropout(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto x = viewOf<float>(info[0]);
   const auto y = viewOf<float>(info[1]);
   const auto kept = viewOf<int32_t>(info[2]);
   const double rate = numArg(info, 3);
-  if (!x.ok || !y.ok || !kept.ok || y.length < x.length || kept.length < keptWords(x.length) || !(rate >= 0.0 && rate < 1.0))
-    return throwError(env, "kernelsDropout(x, y, kept, rate, s0, s1, s2, c)");
+  const auto residual = viewOf<float>(info[8], true);
+  if (!x.ok || !y.ok || !kept.ok || !residual.ok || y.length < x.length || kept.length < keptWords(x.length) || !(rate >= 0.0 && rate < 1.0) ||
+      (residual.data && residual.length < x.length))
+    return throwError(env, "kernelsDropout(x, y, kept, rate, s0, s1, s2, c, residual)");
   const AleaStream stream = AleaStream::fromSeedrandom(numArg(info, 4), numArg(info, 5), numArg(info, 6), numArg(info, 7));
-  dropoutMultipliers(stream, rate, x.length, {nullptr, reinterpret_cast<uint8_t*>(kept.data), x.data, y.data});
+  dropoutMultipliers(stream, rate, x.length, {nullptr, reinterpret_cast<uint8_t*>(kept.data), x.data, y.data, residual.data});
   return env.Undefined();
 }
 
