@@ -25,9 +25,9 @@
 // with OCTET_FAST_KERNELS=0, where they are composed of stock TensorFlow.js ops (`--inventory` under
 // OCTET_FAST_KERNELS=0 gives these). A dropout with rate > 0 costs 5 buffers of its input's shape
 // composed (random uniform, floor, the scaled mask, the output, the input's gradient) and 2 fused
-// (output, the input's gradient; 1 where the output's gradient is one the model keeps anyway, and on a
-// fused linear's output: LINEAR_DROPOUT_BUFFERS) plus one bit per element: which multipliers are not 0,
-// all the fused gradient keeps (KEPT_BITS).
+// (output, the input's gradient; 1 where the output's gradient is one the model keeps anyway; fused
+// with the residual add after it: RESIDUAL_DROPOUT_BUFFERS) plus one bit per element: which multipliers
+// are not 0, all the fused gradient keeps (KEPT_BITS).
 import type { ModelArch, Mt5Arch, RobertaArch } from './modelConfig.ts';
 export interface StepShape {
   batch: number;
@@ -71,8 +71,12 @@ const F32 = 4;
 const KEPT_BITS = 1 / 32;
 /** Buffers one dropout adds (see above). */
 export const DROPOUT_BUFFERS = { fused: 2 + KEPT_BITS, composed: 5 };
-/** A dropout on a linear projection's output (the layers' attention and FFN outputs): fused, the linear keeps no copy of it. */
-export const LINEAR_DROPOUT_BUFFERS = { fused: 1 + KEPT_BITS, composed: 5 };
+/**
+ * The dropout on a layer's attention and FFN outputs, in front of the residual add: fused, one kernel
+ * computes x + dropout(r) and keeps only the kept bits, and the step's peak then holds fewer buffers
+ * than in eval mode's plain add: 1 per site in RoBERTa, 2 in mT5 (`--inventory`, training − eval).
+ */
+export const RESIDUAL_DROPOUT_BUFFERS = { roberta: { fused: -1 + KEPT_BITS, composed: 5 }, mt5: { fused: -2 + KEPT_BITS, composed: 5 } };
 /** The dropout on attention probabilities: the fused attention kernel keeps one bit per score (which were kept). */
 export const SCORE_DROPOUT_BUFFERS = { fused: KEPT_BITS, composed: 5 };
 
@@ -102,6 +106,8 @@ export const ROBERTA_OUTER = {
   stableRows: { fused: 1, composed: 2 },
   /** The embedding dropout: its first buffer is the LayerNorm output's gradient, kept anyway. */
   embeddingDropoutBuffers: { fused: 1 + KEPT_BITS, composed: 5 },
+  /** Buffers fewer when the embeddings are frozen (composed: no gradient of the dropout's input). */
+  frozenEmbeddingDropoutSaving: { fused: 0, composed: 1 },
   /** [B, H]: <s> token, dense, tanh and gradients; [B, labels] logits and loss; [B] labels and the loss's per-row terms. */
   headHidden: { fused: 5, composed: 7 },
   headDropouts: 2,
@@ -116,9 +122,9 @@ export function robertaActivations(a: RobertaArch, s: StepShape, o: ActivationOp
   const O = ROBERTA_OUTER;
   const on = (rate: number) => o.dropout && rate > 0;
   const drop = (rate: number, sites: number) => (on(rate) ? DROPOUT_BUFFERS[o.kernels] * sites : 0);
-  const layerHidden = pick(L.hidden, o) + (on(a.hiddenDropout) ? LINEAR_DROPOUT_BUFFERS[o.kernels] * L.hiddenDropouts : 0);
+  const layerHidden = pick(L.hidden, o) + (on(a.hiddenDropout) ? RESIDUAL_DROPOUT_BUFFERS.roberta[o.kernels] * L.hiddenDropouts : 0);
   const layerScores = pick(L.scores, o) + (on(a.attentionDropout) ? SCORE_DROPOUT_BUFFERS[o.kernels] * L.scoreDropouts : 0);
-  const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, o) - (o.embeddingsTrainable ? 0 : 1) : 0;
+  const embDrop = on(a.hiddenDropout) ? pick(O.embeddingDropoutBuffers, o) - (o.embeddingsTrainable ? 0 : pick(O.frozenEmbeddingDropoutSaving, o)) : 0;
   const embHidden = pick(O.hidden, o) + (o.stableEmbedding ? pick(O.stableHidden, o) : 0) + embDrop;
   const embRows = pick(O.rows, o) + (o.stableEmbedding ? pick(O.stableRows, o) : 0);
   const parts = [
@@ -214,7 +220,7 @@ export function mt5Activations(a: Mt5Arch, s: StepShape, o: ActivationOptions): 
   const Dl = MT5_DECODER_LAYER;
   const O = MT5_OUTER;
   const on = o.dropout && a.dropout > 0;
-  const drop = (sites: number) => (on ? LINEAR_DROPOUT_BUFFERS[o.kernels] * sites : 0);
+  const drop = (sites: number) => (on ? RESIDUAL_DROPOUT_BUFFERS.mt5[o.kernels] * sites : 0);
   const scoreDrop = (sites: number) => (on ? SCORE_DROPOUT_BUFFERS[o.kernels] * sites : 0);
   const dropCount = (c: Count) => (on ? pick(c, o) : 0);
   const enc = a.encoderLayers;
