@@ -66,12 +66,19 @@ export async function stepBreakdown(w: Workload, backend: string): Promise<Break
   }
 }
 
+/** Kernels by what they compute: the matrix products (with the fused projections), the fused attention. */
+const CATEGORIES: [string, RegExp][] = [
+  ['products', /^(BatchMatMul|_FusedMatMul|OctetProjection)/],
+  ['attention', /^OctetAttention/],
+];
+
 export function formatBreakdown(w: Workload, label: string, b: Breakdown): string {
   const ms = b.stepMs;
   const rest = ms - b.kernelMs - b.optimizerMs;
   const top = b.byKernel.slice(0, 8).map((k) => `${k.name} ${k.ms.toFixed(1)} ms (${k.calls})`).join(', ');
+  const categories = CATEGORIES.map(([name, re]) => `${name} ${b.byKernel.filter((k) => re.test(k.name)).reduce((s, k) => s + k.ms, 0).toFixed(1)} ms`).join(', ');
   return [
-    `${w.name}, ${label}: ${ms.toFixed(1)} ms per step; inside kernels ${b.kernelMs.toFixed(1)} ms (${Math.round(b.calls)} kernel calls), ` +
+    `${w.name}, ${label}: ${ms.toFixed(1)} ms per step; inside kernels ${b.kernelMs.toFixed(1)} ms (${categories}; ${Math.round(b.calls)} kernel calls), ` +
       `optimizer update ${b.optimizerMs.toFixed(1)} ms, the rest ${rest.toFixed(1)} ms (${((100 * rest) / ms).toFixed(0)} %: TensorFlow.js' op and tape bookkeeping, model code)`,
     `  largest: ${top}`,
   ].join('\n');
