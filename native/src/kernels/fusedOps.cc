@@ -136,6 +136,20 @@ Napi::Value Gelu(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Σ_j f(j) for j < n in double, in 8 interleaved partial sums added pairwise at the end (one running sum
+// would wait on each addition's latency; TensorFlow.js sums in double too, in order: the float results
+// agree to rounding).
+template <class F>
+inline double laneSum(int64_t n, F f) {
+  double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int l = 0; l < 8; l++) acc[l] += static_cast<double>(f(j + l));
+  double s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; j < n; j++) s += static_cast<double>(f(j));
+  return s;
+}
+
 // kernelsNorm(x, weight, bias|null, y, xhat, rstd, rows, h, eps, rms)
 //   LayerNorm: m = mean(x), c = x − m, r = rsqrt(mean(c²) + eps), x̂ = c·r, y = x̂·w + b
 //   RMS norm:  r = rsqrt(mean(x²) + eps), x̂ = x·r, y = w·x̂
@@ -159,18 +173,9 @@ Napi::Value Norm(const Napi::CallbackInfo& info) {
       const float* xr = x.data + r * h;
       float* xh = xhat.data + r * h;
       float* yr = y.data + r * h;
-      float mean = 0.0f;
-      if (!rms) {
-        double s = 0.0;
-        for (int64_t j = 0; j < h; j++) s += static_cast<double>(xr[j] / hf);
-        mean = static_cast<float>(s);
-      }
-      double s2 = 0.0;
-      for (int64_t j = 0; j < h; j++) {
-        const float c = xr[j] - mean;
-        xh[j] = c;
-        s2 += static_cast<double>((c * c) / hf);
-      }
+      const float mean = rms ? 0.0f : static_cast<float>(laneSum(h, [&](int64_t j) { return xr[j] / hf; }));
+      for (int64_t j = 0; j < h; j++) xh[j] = xr[j] - mean;
+      const double s2 = laneSum(h, [&](int64_t j) { return (xh[j] * xh[j]) / hf; });
       const float rs = 1.0f / std::sqrt(static_cast<float>(s2) + eps);
       rstd.data[r] = rs;
       for (int64_t j = 0; j < h; j++) {
@@ -207,26 +212,33 @@ Napi::Value NormGrad(const Napi::CallbackInfo& info) {
   const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(rows / grain, 2 * kernelThreads()));
   std::vector<double> partW(static_cast<size_t>(chunks * h), 0.0), partB(db.data ? static_cast<size_t>(chunks * h) : 0, 0.0);
   parallelFor(chunks, 1, [&](int64_t c0, int64_t c1) {
+    // The chunk's sums in the task's own buffers, copied out once: chunks of partW share cache lines at
+    // their edges, and updating them row by row from two threads cost 2–10× the single-thread time.
     std::vector<float> g(static_cast<size_t>(h));
+    std::vector<double> accW(static_cast<size_t>(h)), accB(db.data ? static_cast<size_t>(h) : 0);
     for (int64_t c = c0; c < c1; c++) {
-      double* pw = partW.data() + c * h;
-      double* pb = db.data ? partB.data() + c * h : nullptr;
+      std::fill(accW.begin(), accW.end(), 0.0);
+      std::fill(accB.begin(), accB.end(), 0.0);
+      double* pw = accW.data();
+      double* pb = db.data ? accB.data() : nullptr;
       for (int64_t r = rows * c / chunks; r < rows * (c + 1) / chunks; r++) {
         const float* dyr = dy.data + r * h;
         const float* xr = xhat.data + r * h;
-        double sg = 0.0, sgx = 0.0;
+        float* __restrict gr = g.data();
         for (int64_t j = 0; j < h; j++) {
-          const float gj = dyr[j] * w.data[j];
-          g[j] = gj;
-          if (!rms) sg += static_cast<double>(gj / hf);
-          sgx += static_cast<double>((gj * xr[j]) / hf);
+          gr[j] = dyr[j] * w.data[j];
           pw[j] += static_cast<double>(dyr[j] * xr[j]);
-          if (pb) pb[j] += static_cast<double>(dyr[j]);
         }
+        if (pb)
+          for (int64_t j = 0; j < h; j++) pb[j] += static_cast<double>(dyr[j]);
+        const double sg = rms ? 0.0 : laneSum(h, [&](int64_t j) { return gr[j] / hf; });
+        const double sgx = laneSum(h, [&](int64_t j) { return (gr[j] * xr[j]) / hf; });
         const float mg = static_cast<float>(sg), mgx = static_cast<float>(sgx), rs = rstd.data[r];
         float* dxr = dx.data + r * h;
         for (int64_t j = 0; j < h; j++) dxr[j] = (rms ? g[j] - xr[j] * mgx : (g[j] - mg) - xr[j] * mgx) * rs;
       }
+      std::copy(accW.begin(), accW.end(), partW.begin() + c * h);
+      if (db.data) std::copy(accB.begin(), accB.end(), partB.begin() + c * h);
     }
   });
   for (int64_t j = 0; j < h; j++) {
