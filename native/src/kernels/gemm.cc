@@ -323,11 +323,11 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
       };
       if (pool && packTasks > 1) pool->run(packTasks, pack);
       else for (int t = 0; t < packTasks; t++) pack(t);
-      // A is packed when its panels are reused over several B panels; with one or two (n ≤ 32: the
-      // attention's probs·V, d_kv columns), or up to four when A is transposed (its tile's rows are then
-      // adjacent floats: weight gradients dyᵀ·x with up to 64 columns, 7–33 % faster), the micro-kernel
-      // reads it in place.
-      const bool packedA = panels > (P.transA ? 4 : 2);
+      // A is packed when its panels are reused over many B panels; with up to four (n ≤ 64: the
+      // attention's probs·V, the narrow models' projections and weight gradients) the micro-kernel reads
+      // it in place: 14–36 % faster there than packing (up to two panels before; more than four were not
+      // clearly better).
+      const bool packedA = panels > 4;
       auto compute = [&](int64_t t) {
         const int64_t ib = t / jGroups;
         const int jg = static_cast<int>(t % jGroups);
