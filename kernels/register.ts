@@ -7,7 +7,7 @@
 // multi-threaded SGEMM and the fused ops listed in kernels/fastKernels.ts), which `fast: false` — or
 // OCTET_FAST_KERNELS=0 — leaves out.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchMatMul, Identity, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Identity, Slice, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
 import { tensorKernelsNative } from '../native/tensorKernels.ts';
 import { batchMatMulWasmConfig } from './batchMatMulWasm.ts';
 import { cpuBufferPool } from './cpuBufferPool.ts';
@@ -16,6 +16,7 @@ import { VIEWING_KERNELS, markingViews } from './escapeKernels.ts';
 import { fastKernelProviders } from './fastKernels.ts';
 import type { KernelProvider, KernelSetOptions } from './provider.ts';
 import { identityWasm } from './identityWasm.ts';
+import { sliceByRuns } from './sliceCpu.ts';
 import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
 
 export type { KernelSetOptions } from './provider.ts';
@@ -31,7 +32,8 @@ const BASE: KernelProvider[] = [
   },
   // Watch the cpu slicing kernels for the buffer pool of the fast kernels (kernels/cpuBufferPool.ts).
   ...VIEWING_KERNELS.map((kernelName): KernelProvider => ({
-    id: `${kernelName}-cpu-views`, backend: 'cpu', kernelName, when: (o) => o.fast, make: (stock) => (stock ? markingViews(stock) : null),
+    id: `${kernelName}-cpu-views`, backend: 'cpu', kernelName, when: (o) => o.fast,
+    make: (stock) => (stock ? markingViews(kernelName === Slice ? sliceByRuns(stock) : stock) : null),
   })),
 ];
 

@@ -50,7 +50,10 @@ export const baseCases: KernelCase[] = [
     kernel: Slice, name: 'contiguous and strided slices, the source disposed first', tol: 0,
     run: () => {
       const x = tf.neg(uniform([6, 5, 4], 2700));
-      const views = [tf.slice(x, [2, 0, 0], [3, 5, 4]), tf.slice(x, [1, 1, 1], [2, 3, 2])];
+      const views = [tf.slice(x, [2, 0, 0], [3, 5, 4]), tf.slice(x, [1, 1, 1], [2, 3, 2]), tf.slice(x, [0, 3, 0], [6, 1, 4])];
+      // Copies by runs (non-contiguous): a column block of int32 labels, one position of every row.
+      const labels = tf.tensor2d(Array.from({ length: 32 }, (_, i) => i - 7), [4, 8], 'int32');
+      views.push(tf.cast(tf.slice(labels, [0, 0], [4, 7]), 'float32'), tf.slice(x, [0, 4, 0], [6, 1, -1]));
       x.dispose();
       tf.neg(uniform([6, 5, 4], 2701)); // would reuse a pooled array
       return [...views, ...valueAndGrads((y) => tf.slice(y, [1, 0], [3, 4]), [uniform([5, 4], 2702)], 2703)];
