@@ -35,44 +35,36 @@ inline float geluTanhDerivative(float x) {
 
 #if defined(__AVX2__) && defined(__FMA__)
 inline __m256 set(float v) { return _mm256_set1_ps(v); }
-// The same sequences of float operations as above (mul/add, no contraction), 8 lanes.
-inline __m256 geluErf8(__m256 x) {
-  return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f)));
-}
-inline __m256 geluErfDerivative8(__m256 x) {
-  const __m256 a = _mm256_mul_ps(_mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f)), set(0.5f));
+// The same sequences of float operations as above (mul/add, no contraction), 8 lanes. Each form is
+// written as functions of its transcendental term (erf(x/√2) + 1, or t = tanh(·)), so that the gated
+// backward, which needs gelu and gelu' at once, computes that term once.
+inline __m256 erfTerm8(__m256 x) { return _mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f)); }
+inline __m256 geluErfOf8(__m256 x, __m256 e1) { return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), e1); }
+inline __m256 geluErfDerivativeOf8(__m256 x, __m256 e1) {
   const __m256 e = _mm256_mul_ps(vm::exp8(_mm256_mul_ps(_mm256_mul_ps(x, x), set(-0.5f))), set(kInvSqrt2Pi));
-  return _mm256_add_ps(a, _mm256_mul_ps(x, e));
+  return _mm256_add_ps(_mm256_mul_ps(e1, set(0.5f)), _mm256_mul_ps(x, e));
 }
-inline __m256 tanhArg8(__m256 x) {
+inline __m256 tanhTerm8(__m256 x) {
   const __m256 cube = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
-  return _mm256_mul_ps(_mm256_add_ps(x, _mm256_mul_ps(cube, set(kGeluTanhK))), set(kSqrt2OverPi));
+  return vm::tanh8(_mm256_mul_ps(_mm256_add_ps(x, _mm256_mul_ps(cube, set(kGeluTanhK))), set(kSqrt2OverPi)));
 }
-inline __m256 geluTanh8(__m256 x) {
-  return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_add_ps(vm::tanh8(tanhArg8(x)), set(1.0f)));
-}
+inline __m256 geluTanhOf8(__m256 x, __m256 t) { return _mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_add_ps(t, set(1.0f))); }
 inline __m256 geluTanhDerivativeOf8(__m256 x, __m256 t) {
   const __m256 du = _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(x, x), set(3.0f * kGeluTanhK)), set(1.0f)), set(kSqrt2OverPi));
   const __m256 left = _mm256_mul_ps(_mm256_add_ps(t, set(1.0f)), set(0.5f));
   const __m256 right = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(x, set(0.5f)), _mm256_sub_ps(set(1.0f), _mm256_mul_ps(t, t))), du);
   return _mm256_add_ps(left, right);
 }
-inline __m256 geluTanhDerivative8(__m256 x) { return geluTanhDerivativeOf8(x, vm::tanh8(tanhArg8(x))); }
 
-// gelu(x) and gelu'(x) together (the gated backward needs both): one erf or tanh for the two, the
-// same float operations as geluErf8 / geluTanh8 and their derivatives.
+inline __m256 gelu8(__m256 x, bool tanhForm) { return tanhForm ? geluTanhOf8(x, tanhTerm8(x)) : geluErfOf8(x, erfTerm8(x)); }
+inline __m256 geluDerivative8(__m256 x, bool tanhForm) {
+  return tanhForm ? geluTanhDerivativeOf8(x, tanhTerm8(x)) : geluErfDerivativeOf8(x, erfTerm8(x));
+}
+// gelu(x) and gelu'(x) from one transcendental term.
 inline void geluAndDerivative8(__m256 x, bool tanhForm, __m256& g, __m256& d) {
-  const __m256 half = _mm256_mul_ps(x, set(0.5f));
-  if (tanhForm) {
-    const __m256 t = vm::tanh8(tanhArg8(x));
-    g = _mm256_mul_ps(half, _mm256_add_ps(t, set(1.0f)));
-    d = geluTanhDerivativeOf8(x, t);
-  } else {
-    const __m256 e1 = _mm256_add_ps(vm::erf8(_mm256_mul_ps(x, set(kSqrtHalf))), set(1.0f));
-    g = _mm256_mul_ps(half, e1);
-    const __m256 e = _mm256_mul_ps(vm::exp8(_mm256_mul_ps(_mm256_mul_ps(x, x), set(-0.5f))), set(kInvSqrt2Pi));
-    d = _mm256_add_ps(_mm256_mul_ps(e1, set(0.5f)), _mm256_mul_ps(x, e));
-  }
+  const __m256 term = tanhForm ? tanhTerm8(x) : erfTerm8(x);
+  g = tanhForm ? geluTanhOf8(x, term) : geluErfOf8(x, term);
+  d = tanhForm ? geluTanhDerivativeOf8(x, term) : geluErfDerivativeOf8(x, term);
 }
 #endif
 
@@ -110,9 +102,9 @@ Napi::Value Gelu(const Napi::CallbackInfo& info) {
           _mm256_storeu_ps(du + i, _mm256_mul_ps(d, gelu));
           _mm256_storeu_ps(o + i, _mm256_mul_ps(_mm256_mul_ps(d, _mm256_loadu_ps(u + i)), derivative));
         } else if (g) {
-          _mm256_storeu_ps(o + i, _mm256_mul_ps(_mm256_loadu_ps(g + i), tanhForm ? geluTanhDerivative8(v) : geluErfDerivative8(v)));
+          _mm256_storeu_ps(o + i, _mm256_mul_ps(_mm256_loadu_ps(g + i), geluDerivative8(v, tanhForm)));
         } else {
-          const __m256 r = tanhForm ? geluTanh8(v) : geluErf8(v);
+          const __m256 r = gelu8(v, tanhForm);
           _mm256_storeu_ps(o + i, u ? _mm256_mul_ps(r, _mm256_loadu_ps(u + i)) : r);
         }
       }
