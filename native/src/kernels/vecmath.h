@@ -30,6 +30,9 @@ inline float tanhScalar(float x) { return std::tanh(x); }
 
 #if defined(__AVX2__) && defined(__FMA__)
 constexpr float kExpLow = -87.33f, kExpOverflow = 88.72283935546875f, kExpClamp = 88.3762626647949f;
+// Cephes' expf: x = n·ln 2 + r (ln 2 in two parts), e^r ≈ 1 + r + r²·P(r); one set for both widths.
+constexpr float kLog2e = 1.44269504088896341f, kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+constexpr float kExpP[6] = {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f, 4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f};
 
 inline __m256 exp8(__m256 x) {
   const __m256 tooSmall = _mm256_cmp_ps(x, _mm256_set1_ps(kExpLow), _CMP_LT_OQ);
@@ -37,17 +40,13 @@ inline __m256 exp8(__m256 x) {
   // min/max return their second operand when either is NaN: NaN goes through.
   x = _mm256_min_ps(_mm256_set1_ps(kExpClamp), x);
   x = _mm256_max_ps(_mm256_set1_ps(-kExpClamp), x);
-  __m256 fx = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f));
+  __m256 fx = _mm256_fmadd_ps(x, _mm256_set1_ps(kLog2e), _mm256_set1_ps(0.5f));
   fx = _mm256_floor_ps(fx);
-  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(kLn2Hi), x);
+  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(kLn2Lo), x);
   const __m256 z = _mm256_mul_ps(x, x);
-  __m256 y = _mm256_set1_ps(1.9875691500E-4f);
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
-  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
+  __m256 y = _mm256_set1_ps(kExpP[0]);
+  for (int i = 1; i < 6; i++) y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(kExpP[i]));
   y = _mm256_fmadd_ps(y, z, x);
   y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
   __m256i e = _mm256_cvttps_epi32(fx);
@@ -63,17 +62,13 @@ inline __m512 exp16(__m512 x) {
   const __mmask16 tooBig = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpOverflow), _CMP_GT_OQ);
   x = _mm512_min_ps(_mm512_set1_ps(kExpClamp), x);
   x = _mm512_max_ps(_mm512_set1_ps(-kExpClamp), x);
-  __m512 fx = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), _mm512_set1_ps(0.5f));
+  __m512 fx = _mm512_fmadd_ps(x, _mm512_set1_ps(kLog2e), _mm512_set1_ps(0.5f));
   fx = _mm512_roundscale_ps(fx, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(0.693359375f), x);
-  x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(-2.12194440e-4f), x);
+  x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(kLn2Hi), x);
+  x = _mm512_fnmadd_ps(fx, _mm512_set1_ps(kLn2Lo), x);
   const __m512 z = _mm512_mul_ps(x, x);
-  __m512 y = _mm512_set1_ps(1.9875691500E-4f);
-  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.3981999507E-3f));
-  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(8.3334519073E-3f));
-  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(4.1665795894E-2f));
-  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(1.6666665459E-1f));
-  y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(5.0000001201E-1f));
+  __m512 y = _mm512_set1_ps(kExpP[0]);
+  for (int i = 1; i < 6; i++) y = _mm512_fmadd_ps(y, x, _mm512_set1_ps(kExpP[i]));
   y = _mm512_fmadd_ps(y, z, x);
   y = _mm512_add_ps(y, _mm512_set1_ps(1.0f));
   __m512i e = _mm512_cvttps_epi32(fx);
