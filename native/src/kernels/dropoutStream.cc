@@ -127,6 +127,34 @@ struct LaneInit {
   }
 };
 
+// r[i][e] → r[e][i] for an 8 × 8 block.
+inline void transpose8(__m256* r) {
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; i++) r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20), r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+}
+
+// The same for an 8 × 8 matrix of bits, bit 8i + e → bit 8e + i (Hacker's Delight, transpose8).
+inline uint64_t transposeBits8(uint64_t x) {
+  uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAULL;
+  x = x ^ t ^ (t << 7);
+  t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCULL;
+  x = x ^ t ^ (t << 14);
+  t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ULL;
+  return x ^ t ^ (t << 28);
+}
+
+// Which of each row's eight multipliers are not 0, as bits.
+inline void keptBits(const __m256* r, uint8_t* bits) {
+  for (int e = 0; e < 8; e++) bits[e] = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_cmp_ps(r[e], _mm256_setzero_ps(), _CMP_NEQ_UQ)));
+}
+
 #if defined(__AVX512F__)
 struct Gen512 {
   __m512i x0, x1, x2, c;
@@ -136,15 +164,46 @@ struct Gen512 {
     const LaneInit in(st);
     x0 = _mm512_load_si512(in.x0), x1 = _mm512_load_si512(in.x1), x2 = _mm512_load_si512(in.x2), c = _mm512_load_si512(in.c);
   }
-  __m256 next() {
+  void step() {
     const __m512i t = _mm512_add_epi64(_mm512_mul_epu32(x0, a), c);
     c = _mm512_srli_epi64(t, 32);
     x0 = x1;
     x1 = x2;
     x2 = _mm512_and_si512(t, low);
+  }
+  __m256 next() {
+    step();
     const __m512d d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(x2, magic)), _mm512_castsi512_pd(magic));
     const __m256 u = _mm256_mul_ps(_mm512_cvtpd_ps(d), unit);
     return _mm256_mul_ps(_mm256_floor_ps(_mm256_add_ps(u, keep)), scale);
+  }
+  void block(__m256* r, uint8_t* bits) {
+    for (int i = 0; i < 8; i++) r[i] = next();
+    transpose8(r);
+    keptBits(r, bits);
+  }
+};
+
+// The same draws when every multiplier is 0 or `scale` (keptThreshold): a draw is kept when its x2
+// reaches the threshold, one integer compare for eight lanes instead of the float arithmetic, and the
+// eight steps' masks are transposed as one 8 × 8 bit matrix.
+struct GenKept512 {
+  Gen512 gen;
+  const __m512i threshold;
+  const __m512 scale;
+  GenKept512(const AleaStream* st, float k, float s, uint64_t t)
+      : gen(st, k, s), threshold(_mm512_set1_epi64(static_cast<long long>(t))), scale(_mm512_set1_ps(s)) {}
+  void block(__m256* r, uint8_t* bits) {
+    uint64_t w = 0;  // bit 8i + e: step i of lane e
+    for (int i = 0; i < 8; i++) {
+      gen.step();
+      w |= static_cast<uint64_t>(_mm512_cmp_epu64_mask(gen.x2, threshold, _MM_CMPINT_NLT)) << (8 * i);
+    }
+    w = transposeBits8(w);  // bit 8e + i
+    for (int e = 0; e < kWidth; e++) {
+      bits[e] = static_cast<uint8_t>(w >> (8 * e));
+      r[e] = _mm512_castps512_ps256(_mm512_maskz_mov_ps(bits[e], scale));
+    }
   }
 };
 #endif
@@ -172,43 +231,57 @@ struct Gen256 {
     const __m128 lo = half(0);
     return _mm256_set_m128(half(1), lo);
   }
+  void block(__m256* r, uint8_t* bits) {
+    for (int i = 0; i < 8; i++) r[i] = next();
+    transpose8(r);
+    keptBits(r, bits);
+  }
 };
 
-// r[i][e] → r[e][i] for an 8 × 8 block.
-inline void transpose8(__m256* r) {
-  __m256 t[8], u[8];
-  for (int i = 0; i < 8; i += 2) t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-  for (int i = 0; i < 8; i += 4) {
-    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+// Whole blocks of eight draws of every lane for the fused kernels' outputs (y = x·m, + residual, and the
+// kept bits): from here the lanes' pointers move in step, without the per-lane checks of runLanes' tail.
+template <bool Residual, class Gen>
+int64_t runWholeBlocks(Gen& gen, const DropoutOut& out, int64_t len, int64_t blocksEnd) {
+  int64_t i0 = 0;
+  for (; i0 + 8 <= blocksEnd; i0 += 8) {
+    __m256 r[8];
+    uint8_t bits[8];
+    gen.block(r, bits);
+    for (int e = 0; e < kWidth; e++) {
+      const int64_t o = e * len + i0;
+      const __m256 y = _mm256_mul_ps(_mm256_loadu_ps(out.x + o), r[e]);
+      _mm256_storeu_ps(out.y + o, Residual ? _mm256_add_ps(_mm256_loadu_ps(out.residual + o), y) : y);
+      out.kept[o / 8] = bits[e];
+    }
   }
-  for (int i = 0; i < 4; i++) r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20), r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+  return i0;
 }
 
-// Lane e draws count[e] values into out + e·len, eight steps at a time transposed into eight rows of
-// eight (a lane near its end stores only what it has).
+// Lane e draws count[e] values into out + e·len (len a multiple of 8), eight steps at a time as eight
+// rows of eight (gen.block; a lane near its end stores only what it has).
 template <class Gen>
 void runLanes(Gen gen, const DropoutOut& out, int64_t len, const int64_t* count) {
   const int64_t longest = *std::max_element(count, count + kWidth);
-  const __m256 zero = _mm256_setzero_ps();
-  for (int64_t i0 = 0; i0 < longest; i0 += 8) {
+  int64_t i0 = 0;
+  if (out.x && out.kept && !out.mult) {
+    const int64_t shortest = *std::min_element(count, count + kWidth);
+    i0 = out.residual ? runWholeBlocks<true>(gen, out, len, shortest) : runWholeBlocks<false>(gen, out, len, shortest);
+  }
+  for (; i0 < longest; i0 += 8) {
     __m256 r[8];
-    for (int i = 0; i < 8; i++) r[i] = gen.next();
-    transpose8(r);
+    uint8_t bits[8];
+    gen.block(r, bits);
     for (int e = 0; e < kWidth; e++) {
       const DropoutOut d = at(out, e * len + i0);
       const int64_t n = count[e] - i0;
       if (n <= 0) continue;
-      const uint8_t bits = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_cmp_ps(r[e], zero, _CMP_NEQ_UQ)));
       if (n >= 8) {
         if (d.mult) _mm256_storeu_ps(d.mult, r[e]);
         if (d.x) {
           const __m256 y = _mm256_mul_ps(_mm256_loadu_ps(d.x), r[e]);
           _mm256_storeu_ps(d.y, d.residual ? _mm256_add_ps(_mm256_loadu_ps(d.residual), y) : y);
         }
-        if (d.kept) *d.kept = bits;
+        if (d.kept) *d.kept = bits[e];
       } else {
         alignas(32) float row[8];
         _mm256_store_ps(row, r[e]);
@@ -216,7 +289,7 @@ void runLanes(Gen gen, const DropoutOut& out, int64_t len, const int64_t* count)
           if (d.mult) d.mult[i] = row[i];
           if (d.x) d.y[i] = d.residual ? d.residual[i] + d.x[i] * row[i] : d.x[i] * row[i];
         }
-        if (d.kept) *d.kept = static_cast<uint8_t>(bits & ((1u << n) - 1));
+        if (d.kept) *d.kept = static_cast<uint8_t>(bits[e] & ((1u << n) - 1));
       }
     }
   }
@@ -250,10 +323,37 @@ int64_t laneLength(int64_t n, int64_t lanes) {
   return len;
 }
 
+// The x2 from which tf.dropout keeps a draw, when every kept multiplier is exactly `scale`, else
+// kNoThreshold (keep within 2^-24 of 1, where fl(u + keep) may round up to 2). u = fl(x2·2^-32) and
+// fl(u + keep) are monotone in x2, so the kept draws are those from some x2 on: found by bisection over
+// the very float arithmetic of `multiplier`. 2^32: none is kept.
+constexpr uint64_t kNoThreshold = ~0ULL;
+uint64_t keptThreshold(float keep, float scale) {
+  thread_local float lastKeep = -1.0f, lastScale = 0.0f;
+  thread_local uint64_t last = kNoThreshold;
+  if (keep == lastKeep && scale == lastScale) return last;
+  uint64_t t = kNoThreshold;
+  if (multiplier(0xffffffffULL, keep, scale) <= scale) {
+    uint64_t lo = 0, hi = 1ULL << 32;
+    while (lo < hi) {
+      const uint64_t mid = (lo + hi) / 2;
+      if (multiplier(mid, keep, scale) != 0.0f) hi = mid;
+      else lo = mid + 1;
+    }
+    t = lo;
+  }
+  lastKeep = keep, lastScale = scale, last = t;
+  return t;
+}
+
 // One group of eight lanes on the calling thread: lane e draws count[e] values into out + e·len.
 void runGroup(Simd simd, const AleaStream* st, const DropoutOut& out, int64_t len, const int64_t* count, float keep, float scale) {
 #if defined(__AVX512F__)
-  if (simd == Simd::Avx512) return runLanes(Gen512(st, keep, scale), out, len, count);
+  if (simd == Simd::Avx512) {
+    const uint64_t threshold = keptThreshold(keep, scale);
+    if (threshold != kNoThreshold) return runLanes(GenKept512(st, keep, scale, threshold), out, len, count);
+    return runLanes(Gen512(st, keep, scale), out, len, count);
+  }
 #endif
 #if defined(__AVX2__)
   (void)simd;
