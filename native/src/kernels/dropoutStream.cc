@@ -433,6 +433,15 @@ void dropoutMultipliers(const AleaStream& s, double rate, int64_t n, const Dropo
 
 void keptMultipliers(const uint8_t* kept, int64_t n, float scale, float* m) {
   int64_t j = 0;
+#if defined(__AVX512F__)
+  if (kernelSimd() >= Simd::Avx512) {
+    const __m512 s = _mm512_set1_ps(scale);
+    for (; j + 16 <= n; j += 16) {
+      const __mmask16 bits = static_cast<__mmask16>(kept[j / 8] | (kept[j / 8 + 1] << 8));
+      _mm512_storeu_ps(m + j, _mm512_maskz_mov_ps(bits, s));
+    }
+  }
+#endif
 #if defined(__AVX2__)
   if (kernelSimd() >= Simd::Avx2) {
     const __m256i select = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
