@@ -165,7 +165,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   std::vector<AleaStream> starts;
   if (kept.data)
     starts = dropoutStarts(AleaStream::fromSeedrandom(numArg(info, 12), numArg(info, 13), numArg(info, 14), numArg(info, 15)), bh, tile);
-  parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
+  parallelChunks(bh, 1, [&](int64_t t0, int64_t t1) {
     Scratch& w = tls;
     float* s = scratch(w.tileA, tile);
     for (int64_t t = t0; t < t1; t++) {
@@ -290,7 +290,7 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
       }
     });
   } else {
-    parallelFor(bh, 1, [&](int64_t t0, int64_t t1) {
+    parallelChunks(bh, 1, [&](int64_t t0, int64_t t1) {
       for (int64_t t = t0; t < t1; t++) task(t, partial.empty() ? nullptr : partial.data() + t * slice, t + 1 < t1 ? t + 1 : -1);
     });
   }
