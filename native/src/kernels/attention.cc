@@ -290,7 +290,8 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
       }
     });
   } else {
-    parallelChunks(bh, 1, [&](int64_t t0, int64_t t1) {
+    // About eight chunks per thread: fine enough to even out a late thread, long enough to prefetch in.
+    parallelChunks(bh, std::max<int64_t>(1, bh / (8 * kernelThreads())), [&](int64_t t0, int64_t t1) {
       for (int64_t t = t0; t < t1; t++) task(t, partial.empty() ? nullptr : partial.data() + t * slice, t + 1 < t1 ? t + 1 : -1);
     });
   }
