@@ -49,7 +49,7 @@ function expectClose(got: Float32Array[], want: ArrayLike<number>[], tol: number
     expect(g.length, `${what}: output ${k} length`).toBe(want[k].length);
     for (let i = 0; i < g.length; i++) {
       const w = want[k][i];
-      const ok = tol === 0 ? Object.is(g[i], w) || g[i] === w : g[i] === w || Math.abs(g[i] - w) <= tol * (1 + Math.abs(w)) || (Number.isNaN(g[i]) && Number.isNaN(w));
+      const ok = tol === 0 ? Object.is(g[i], w) : g[i] === w || Math.abs(g[i] - w) <= tol * (1 + Math.abs(w)) || (Number.isNaN(g[i]) && Number.isNaN(w));
       if (!ok) throw new Error(`${what}: output ${k}[${i}] = ${g[i]}, stock ${w} (tolerance ${tol})`);
     }
   });

@@ -77,6 +77,19 @@ export const elementwiseCases: KernelCase[] = [
       run: () => valueAndGrads((x) => REDUCE_OPS[kernel](x, axis, keep), [uniform(shape, 500 + i, -2, 2)], 600 + i),
     })),
   ),
+  // Ties of ±0 and NaN, bit for bit: the stock kernels keep the first of equal extremes (−0 and +0 tie)
+  // and a NaN wins. Rows of 37 (the vector scan and its tail) with −0 and +0 at positions i and j.
+  ...(['Max', 'Min'] as const).map((kernel): KernelCase => ({
+    kernel, name: 'signed zeros and NaN, rows of 37', tol: 0,
+    run: () => {
+      const pairs = [[0, 1], [1, 0], [0, 5], [3, 20], [20, 3], [16, 32], [33, 35], [35, 33], [8, 9], [9, 8]];
+      const far = kernel === 'Max' ? -1 : 1; // the other values lie on the far side of 0 from the extreme
+      const rows = pairs.map(([i, j]) => Array.from({ length: 37 }, (_, k) => (k === i ? -0 : k === j ? 0 : far * (1 + (k % 5)))));
+      rows.push(Array.from({ length: 37 }, (_, k) => (k === 17 ? Number.NaN : far * (1 + (k % 5)))));
+      rows.push(Array.from({ length: 37 }, (_, k) => (k === 0 ? 0 : -0)));
+      return [REDUCE_OPS[kernel](tf.tensor2d(rows), 1, false)];
+    },
+  })),
   ...[[[6, 10], false], [[2, 3, 5, 33], true], [[300, 130], false]].map(([shape, masked], i): KernelCase => ({
     kernel: Softmax, name: `${JSON.stringify(shape)}${masked ? ' with a -3.4e38 mask' : ''}`, tol: 2e-6,
     run: () => {

@@ -68,6 +68,16 @@ float extremeRow(const float* x, int64_t n, bool isMax) {
 
 float finish(int op, double s, int64_t r) { return op == MEAN ? static_cast<float>(static_cast<float>(s) / static_cast<float>(r)) : static_cast<float>(s); }
 
+// Max over a row: the vector scan of softmax (the scalar one only for a row with a NaN). A zero maximum
+// takes the sign of the row's first zero, as the stock kernel's first-wins scan does (−0 and +0 tie).
+float maxRow(const float* row, int64_t n) {
+  const float m = softmaxMax(row, n);
+  if (m != 0.0f) return m;
+  for (int64_t j = 0; j < n; j++)
+    if (row[j] == 0.0f) return row[j];
+  return m;
+}
+
 void reduce(int op, const float* x, float* out, int64_t outer, int64_t r, int64_t inner) {
   const bool extreme = op == MAX || op == MIN;
   if (inner == 1) {
@@ -75,8 +85,7 @@ void reduce(int op, const float* x, float* out, int64_t outer, int64_t r, int64_
     parallelFor(outer, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, r)), [&](int64_t o0, int64_t o1) {
       for (int64_t o = o0; o < o1; o++) {
         const float* row = x + o * r;
-        // Max over a row: the vector scan of softmax (the scalar one only for a row with a NaN).
-        out[o] = op == MAX ? softmaxMax(row, r) : extreme ? extremeRow(row, r, false) : finish(op, sumRow(row, r), r);
+        out[o] = op == MAX ? maxRow(row, r) : extreme ? extremeRow(row, r, false) : finish(op, sumRow(row, r), r);
       }
     });
     return;
