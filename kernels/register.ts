@@ -7,7 +7,7 @@
 // multi-threaded SGEMM and the fused ops listed in kernels/fastKernels.ts), which `fast: false` — or
 // OCTET_FAST_KERNELS=0 — leaves out.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchMatMul, Identity, Slice, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
+import { BatchMatMul, Identity, PadV2, Slice, UnsortedSegmentSum, type KernelConfig } from '@tensorflow/tfjs-core';
 import { tensorKernelsNative } from '../native/tensorKernels.ts';
 import { batchMatMulWasmConfig } from './batchMatMulWasm.ts';
 import { cpuBufferPool } from './cpuBufferPool.ts';
@@ -16,7 +16,7 @@ import { VIEWING_KERNELS, markingViews } from './escapeKernels.ts';
 import { fastKernelProviders } from './fastKernels.ts';
 import type { KernelProvider, KernelSetOptions } from './provider.ts';
 import { identityWasm } from './identityWasm.ts';
-import { sliceByRuns } from './sliceCpu.ts';
+import { padByRuns, sliceByRuns } from './runsCpu.ts';
 import { unsortedSegmentSumCpu, unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
 
 export type { KernelSetOptions } from './provider.ts';
@@ -35,6 +35,8 @@ const BASE: KernelProvider[] = [
     id: `${kernelName}-cpu-views`, backend: 'cpu', kernelName, when: (o) => o.fast,
     make: (stock) => (stock ? markingViews(kernelName === Slice ? sliceByRuns(stock) : stock) : null),
   })),
+  // The gradient of a slice, copied run by run (kernels/runsCpu.ts).
+  { id: 'padv2-cpu-runs', backend: 'cpu', kernelName: PadV2, when: (o) => o.fast, make: (stock) => (stock ? padByRuns(stock) : null) },
 ];
 
 /** Fast kernels first: for one kernel name the first provider that applies wins. */

@@ -3,7 +3,7 @@
 // BatchMatMul as the base kernels do it (XNNPACK on wasm, the wasm module for cpu) — the matMul cases
 // cover the latter.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchToSpaceND, GatherV2, Identity, Slice, SplitV, StridedSlice, Unpack, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
+import { BatchToSpaceND, GatherV2, Identity, PadV2, Slice, SplitV, StridedSlice, Unpack, UnsortedSegmentSum } from '@tensorflow/tfjs-core';
 import type { KernelCase } from './cases.ts';
 import { rng, uniform, valueAndGrads } from './random.ts';
 
@@ -58,6 +58,17 @@ export const baseCases: KernelCase[] = [
       tf.neg(uniform([6, 5, 4], 2701)); // would reuse a pooled array
       return [...views, ...valueAndGrads((y) => tf.slice(y, [1, 0], [3, 4]), [uniform([5, 4], 2702)], 2703)];
     },
+  },
+  {
+    // Runs of the innermost axis into their padded place: a slice's gradient (RoBERTa's <s> corner), the
+    // last axis padded too, a constant, int32, a rank-1 tensor.
+    kernel: PadV2, name: 'padded by runs', tol: 0,
+    run: () => [
+      ...valueAndGrads((x) => tf.pad(x, [[0, 0], [0, 5], [0, 0]]), [uniform([3, 1, 4], 2750)], 2751),
+      ...valueAndGrads((x) => tf.pad(x, [[1, 2], [2, 3]], 1.5), [uniform([4, 5], 2752)], 2753),
+      tf.cast(tf.pad(tf.tensor2d(Array.from({ length: 12 }, (_, i) => i - 4), [3, 4], 'int32'), [[1, 0], [0, 2]], -7), 'float32'),
+      tf.pad(uniform([6], 2754), [[2, 3]]),
+    ],
   },
   { kernel: StridedSlice, name: 'strides and a contiguous range', tol: 0, run: () => [tf.stridedSlice(tf.neg(uniform([8, 6], 2710)), [1, 0], [7, 6], [2, 1]), tf.stridedSlice(tf.neg(uniform([8, 6], 2711)), [2, 0], [5, 6], [1, 1])] },
   { kernel: SplitV, name: 'uneven split', tol: 0, run: () => tf.split(tf.neg(uniform([7, 4], 2720)), [2, 5], 0) },
