@@ -1,5 +1,6 @@
 // The native kernels whose work is split in ways that change a sum's order — weight-gradient products
-// split along K, the attention bias gradient summed per group of (batch, head) tasks or per task —
+// split along K, the attention bias gradient summed per group of (batch, head) tasks or per task, the
+// norms' weight and bias gradients summed per chunk of rows —
 // must give the same bits on one thread as on two: a run resumed on a machine with another core count
 // continues the same trajectory.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,5 +64,19 @@ describe.skipIf(!native)('native kernels give the same bits on one and two threa
       return [out, probs, new Float32Array(kept.buffer), dq, dk, dv, dbias];
     });
     expectSameBits(one, two, 'attention');
+  });
+
+  it.each([
+    ['LayerNorm', 4096, 32, false],
+    ['RMS norm', 4096, 32, true],
+    ['LayerNorm', 1000, 256, false],
+  ] as const)('%s gradient over %i rows of %i (column sums per chunk of rows)', (_, rows, h, rms) => {
+    const dy = random(rows * h, 12), xhat = random(rows * h, 13), rstd = random(rows, 14).map((v) => v + 2), w = random(h, 15);
+    const [one, two] = perThreads(() => {
+      const dx = new Float32Array(rows * h), dw = new Float32Array(h), db = rms ? null : new Float32Array(h);
+      native!.normGrad(dy, xhat, rstd, w, dx, dw, db, rows, h, rms);
+      return db ? [dx, dw, db] : [dx, dw];
+    });
+    expectSameBits(one, two, 'normGrad');
   });
 });

@@ -199,9 +199,11 @@ Napi::Value NormGrad(const Napi::CallbackInfo& info) {
   if (dy.length < n || xhat.length < n || dx.length < n || rstd.length < rows || w.length < h || dw.length < h || (db.data && db.length < h))
     return throwError(env, "kernelsNormGrad: an operand is shorter than its shape");
   const float hf = static_cast<float>(h);
-  // Column sums per chunk of rows (double), added in chunk order at the end: deterministic.
+  // Column sums per chunk of rows (double), added in chunk order at the end. The chunks depend on the
+  // shape alone (at most kNormChunks), not on the threads: the same bits on any core count.
+  constexpr int64_t kNormChunks = 16;
   const int64_t grain = std::max<int64_t>(1, kElementGrain / (4 * h));
-  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(rows / grain, 2 * kernelThreads()));
+  const int64_t chunks = std::clamp<int64_t>(rows / grain, 1, kNormChunks);
   std::vector<double> partW(static_cast<size_t>(chunks * h), 0.0), partB(db.data ? static_cast<size_t>(chunks * h) : 0, 0.0);
   parallelFor(chunks, 1, [&](int64_t c0, int64_t c1) {
     // The chunk's sums in the task's own buffers, copied out once: chunks of partW share cache lines at
