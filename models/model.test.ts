@@ -228,6 +228,28 @@ describe('trainer options', () => {
     disposeBatch(batch);
   });
 
+  it.each(['cpu', 'wasm'] as const)('decoding from cached keys and values gives the tokens and logits of recomputing every prefix (%s)', async (backend) => {
+    await setupBackend(backend);
+    const { model } = loadPretrained(MT5);
+    const mt5 = model as MT5ForConditionalGeneration;
+    const batch = goldenBatch(MT5);
+    const before = tf.memory().numTensors;
+    for (const numBeams of [1, 3]) {
+      const cached = await mt5.generate(batch.inputIds, batch.attentionMask, { maxNewTokens: 12, numBeams });
+      const full = await mt5.generate(batch.inputIds, batch.attentionMask, { maxNewTokens: 12, numBeams, useCache: false });
+      expect(cached.map((r) => r.sequence)).toEqual(full.map((r) => r.sequence));
+      cached.forEach((r, i) => {
+        expect(r.score).toBeCloseTo(full[i].score, 4);
+        r.tokenLogits.forEach((l, j) => expect(l).toBeCloseTo(full[i].tokenLogits[j], 4));
+      });
+      // Twelve tokens without an early stop for some row: the cache grew past the first steps.
+      expect(Math.max(...cached.map((r) => r.newTokens.length))).toBeGreaterThan(3);
+    }
+    expect(tf.memory().numTensors, 'generation leaves no tensors behind').toBe(before);
+    model.dispose();
+    disposeBatch(batch);
+  });
+
   it('mT5 variants: num_heads·d_kv ≠ d_model, plain ReLU FFN, tied embeddings — train, generate, save and reload', async () => {
     await setupBackend('wasm');
     const base = readModelConfig(MT5);

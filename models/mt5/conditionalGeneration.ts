@@ -6,8 +6,9 @@ import { linear } from '../layers/linear.ts';
 import { IGNORE_INDEX, crossEntropy } from '../losses.ts';
 import { PretrainedModel, type Batch, type BuildOptions } from '../model.ts';
 import type { ParamSpec } from '../params/spec.ts';
-import { beamSearch, greedySearch, type BeamOptions, type GenerateOptions, type GenerationResult } from './generate.ts';
+import { beamSearch, greedySearch, type BeamOptions, type GenerateOptions, type GenerationResult, type IncrementalDecoding } from './generate.ts';
 import { EMBED_ALIASES, SHARED, mt5Specs } from './specs.ts';
+import { disposeDecoderCache, mt5DecoderCache, mt5DecoderStep, reorderBeams, type DecoderCache } from './decoderCache.ts';
 import { embedPair, mt5Decoder, mt5Encoder } from './stack.ts';
 
 export interface Seq2SeqOutput {
@@ -90,6 +91,7 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
   /** Greedy decoding, or beam search when options.numBeams > 1. */
   async generate(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, options: GenerateOptions & Partial<BeamOptions> = {}): Promise<GenerationResult[]> {
     const opts = {
+      useCache: options.useCache ?? true,
       maxNewTokens: options.maxNewTokens ?? 20,
       decoderStartTokenId: options.decoderStartTokenId ?? this.config.decoderStartTokenId,
       eosTokenId: options.eosTokenId ?? this.config.eosTokenId,
@@ -103,6 +105,7 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
           const [b, t, d] = hidden.shape;
           return tf.reshape(this.lmHead(tf.slice(hidden, [0, t - 1, 0], [b, 1, d])), [b, -1]) as tf.Tensor2D;
         }),
+      incremental: (enc: tf.Tensor, mask: tf.Tensor2D | undefined) => this.incrementalDecoding(enc, mask),
     };
     if ((options.numBeams ?? 1) > 1) {
       return beamSearch(step, inputIds, attentionMask, {
@@ -110,5 +113,32 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
       });
     }
     return greedySearch(step, inputIds, attentionMask, opts);
+  }
+
+  /** Decoding one position per step from the cached keys and values (decoderCache.ts). */
+  private incrementalDecoding(encoderHidden: tf.Tensor, attentionMask: tf.Tensor2D | undefined): IncrementalDecoding {
+    // Kept: a caller's tidy must not dispose the cache between steps.
+    const keep = (c: DecoderCache) => {
+      c.self.forEach(({ k, v }) => [k, v].forEach((t) => tf.keep(t)));
+      return c;
+    };
+    let cache = mt5DecoderCache(this.params, this.config, encoderHidden, attentionMask);
+    cache.cross.forEach(({ k, v }) => [k, v].forEach((t) => tf.keep(t)));
+    tf.keep(cache.crossMask);
+    const replace = (next: DecoderCache) => {
+      disposeDecoderCache(cache, true);
+      cache = keep(next);
+    };
+    return {
+      next: (tokens) => {
+        const { hidden, cache: next } = tf.tidy(() => mt5DecoderStep(this.params, this.config, cache, tf.tensor2d(tokens, [tokens.length, 1], 'int32')));
+        replace(next);
+        const logits = tf.tidy(() => tf.reshape(this.lmHead(hidden), [tokens.length, -1]) as tf.Tensor2D);
+        hidden.dispose();
+        return logits;
+      },
+      reorder: (rows) => replace(reorderBeams(cache, rows)),
+      dispose: () => disposeDecoderCache(cache),
+    };
   }
 }

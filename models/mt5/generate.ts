@@ -1,6 +1,7 @@
 // Greedy and beam-search decoding with the semantics of transformers' generate() (no logits
-// processors). Each step recomputes the decoder over the whole prefix: mathematically the same as the
-// KV-cache path, simpler, and cheap for the lengths the studio generates.
+// processors). Each step runs the decoder for the new position only, from the keys and values of the
+// tokens before it (DecoderStep.incremental, as transformers' use_cache); with useCache: false, or a model
+// without it, each step recomputes the decoder over the whole prefix (the same tokens: tested).
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface GenerateOptions {
@@ -11,6 +12,8 @@ export interface GenerateOptions {
   padTokenId?: number;
   /** > 1 selects beam search. */
   numBeams?: number;
+  /** Keep the decoder's keys and values between steps (default true); false recomputes every prefix. */
+  useCache?: boolean;
 }
 
 export interface BeamOptions {
@@ -39,6 +42,16 @@ export interface DecoderStep {
   encode(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined): tf.Tensor3D;
   /** Logits of the last decoder position: [rows, vocab]. */
   nextLogits(decoderIds: tf.Tensor2D, encoderHidden: tf.Tensor, attentionMask: tf.Tensor2D | undefined): tf.Tensor2D;
+  /** Incremental decoding over one encoder output, where the model has it. */
+  incremental?(encoderHidden: tf.Tensor, attentionMask: tf.Tensor2D | undefined): IncrementalDecoding;
+}
+
+export interface IncrementalDecoding {
+  /** Logits [rows, vocab] of each row's next token, given each row's newest token. */
+  next(lastTokens: number[]): tf.Tensor2D;
+  /** Row j continues row rows[j] (beam search). */
+  reorder(rows: number[]): void;
+  dispose(): void;
 }
 
 interface Resolved {
@@ -46,6 +59,26 @@ interface Resolved {
   decoderStartTokenId: number;
   eosTokenId: number;
   padTokenId: number;
+  useCache?: boolean;
+}
+
+interface NextTokens {
+  /** Logits [rows, vocab] of each prefix's next token. */
+  logits(prefixes: number[][]): tf.Tensor2D;
+  reorder(rows: number[]): void;
+  dispose(): void;
+}
+
+/** From the cache where the model has one (and useCache), else from the whole prefixes again. */
+function nextTokens(step: DecoderStep, encoded: tf.Tensor, attentionMask: tf.Tensor2D | undefined, useCache: boolean): NextTokens {
+  const inc = useCache && step.incremental ? step.incremental(encoded, attentionMask) : null;
+  return {
+    logits: (prefixes) => inc
+      ? inc.next(prefixes.map((p) => p[p.length - 1]))
+      : tf.tidy(() => step.nextLogits(tf.tensor2d(prefixes.flat(), [prefixes.length, prefixes[0].length], 'int32'), encoded, attentionMask)),
+    reorder: (rows) => inc?.reorder(rows),
+    dispose: () => inc?.dispose(),
+  };
 }
 
 export async function greedySearch(step: DecoderStep, inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, o: Resolved): Promise<GenerationResult[]> {
@@ -55,12 +88,11 @@ export async function greedySearch(step: DecoderStep, inputIds: tf.Tensor2D, att
     sequence: [o.decoderStartTokenId], newTokens: [], stoppedOnEos: false, tokenLogits: [], margins: [], score: 0,
   }));
   const prefixes = rows.map(() => [o.decoderStartTokenId]);
+  const decoding = nextTokens(step, encoded, attentionMask, o.useCache ?? true);
   try {
     for (let s = 0; s < o.maxNewTokens && rows.some((r) => !r.stoppedOnEos); s++) {
-      const dec = tf.tensor2d(prefixes.flat(), [batch, prefixes[0].length], 'int32');
-      const logits = step.nextLogits(dec, encoded, attentionMask);
+      const logits = decoding.logits(prefixes);
       const values = await logits.data();
-      dec.dispose();
       logits.dispose();
       const vocab = values.length / batch;
       for (let b = 0; b < batch; b++) {
@@ -90,6 +122,7 @@ export async function greedySearch(step: DecoderStep, inputIds: tf.Tensor2D, att
       }
     }
   } finally {
+    decoding.dispose();
     encoded.dispose();
   }
   return rows;
@@ -142,26 +175,30 @@ export async function beamSearch(
   let beamScores: number[] = Array.from({ length: batch * k }, (_, i) => (i % k === 0 ? 0 : -1e9));
   const hyps = Array.from({ length: batch }, () => new Hypotheses(k, o.lengthPenalty, o.earlyStopping));
   const done = new Array<boolean>(batch).fill(false);
+  const decoding = nextTokens(step, encoded, mask, o.useCache ?? true);
   try {
     while (beams[0].length < maxLength && !done.every(Boolean)) {
       const curLen = beams[0].length + 1; // length the new scores are computed on
+      const logits = decoding.logits(beams);
       const { values, indices, vocabSize } = tf.tidy(() => {
-        const dec = tf.tensor2d(beams.flat(), [batch * k, beams[0].length], 'int32');
-        const logp = tf.logSoftmax(step.nextLogits(dec, encoded, mask), -1);
+        const logp = tf.logSoftmax(logits, -1);
         const scored = tf.add(logp, tf.tensor2d(beamScores, [batch * k, 1]));
         const top = tf.topk(tf.reshape(scored, [batch, -1]), 2 * k, true);
         return { values: top.values, indices: top.indices, vocabSize: scored.shape[1] as number };
       });
+      logits.dispose();
       const topValues = await values.data();
       const topIndices = await indices.data();
       values.dispose();
       indices.dispose();
       const nextBeams: number[][] = [];
+      const sources: number[] = []; // the row each next beam continues
       const nextScores: number[] = [];
       for (let b = 0; b < batch; b++) {
         if (done[b]) {
           for (let j = 0; j < k; j++) {
             nextBeams.push([...beams[b * k], o.padTokenId]);
+            sources.push(b * k);
             nextScores.push(0);
           }
           continue;
@@ -178,6 +215,7 @@ export async function beamSearch(
             hyps[b].add([...prefix, token], score, curLen - 1, true);
           } else {
             nextBeams.push([...prefix, token]);
+            sources.push(b * k + beam);
             nextScores.push(score);
             filled++;
           }
@@ -188,6 +226,7 @@ export async function beamSearch(
         done[b] = done[b] || hyps[b].isDone(best, curLen - 1);
       }
       beams = nextBeams;
+      decoding.reorder(sources);
       beamScores = nextScores;
     }
     for (let b = 0; b < batch; b++) {
@@ -195,6 +234,7 @@ export async function beamSearch(
       for (let j = 0; j < k; j++) hyps[b].add(beams[b * k + j], beamScores[b * k + j], beams[b * k + j].length - 1, false);
     }
   } finally {
+    decoding.dispose();
     encoded.dispose();
     mask?.dispose();
   }

@@ -34,10 +34,10 @@ export function embedPair(p: ParamStore, c: MT5Config, encoderIds: tf.Tensor2D, 
   });
 }
 
-/** bias[bucket(k − q)] as [1, H, q, k]. */
-function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder', qLen: number, kLen: number): tf.Tensor {
+/** bias[bucket(k − q)] as [1, H, q, k], the queries at positions queryOffset … queryOffset + qLen − 1. */
+export function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'decoder', qLen: number, kLen: number, queryOffset = 0): tf.Tensor {
   return tf.tidy(() => {
-    const buckets = relativePositionBuckets(qLen, kLen, stack === 'encoder', c.relativeAttentionNumBuckets, c.relativeAttentionMaxDistance);
+    const buckets = relativePositionBuckets(qLen, kLen, stack === 'encoder', c.relativeAttentionNumBuckets, c.relativeAttentionMaxDistance, queryOffset);
     const values = embeddingLookup(p.get(relativeBiasName(stack)), tf.tensor2d(buckets, [qLen, kLen], 'int32'), null); // [q, k, H]
     return tf.expandDims(tf.transpose(values, [2, 0, 1]), 0);
   });
@@ -59,7 +59,7 @@ function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv
   });
 }
 
-function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, ctx: RunContext): tf.Tensor {
+export function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
     const d = `${prefix}.DenseReluDense`;
     let h: tf.Tensor;
@@ -72,7 +72,7 @@ function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, 
   });
 }
 
-function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (normed: tf.Tensor) => tf.Tensor, ctx: RunContext): tf.Tensor {
+export function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (normed: tf.Tensor) => tf.Tensor, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => residualDropout(x, f(rmsNorm(x, p.get(`${name}.layer_norm.weight`), c.layerNormEpsilon)), c.dropoutRate, ctx));
 }
 
