@@ -22,6 +22,9 @@ const SHAPES: Shapes[] = [
   [[150, 2000], [20, 150], true, true],
   [[64, 100, 40], [64, 40, 8], false, false], // attention probs·V shape, batched
   [[3000, 32], [3000, 48], true, false], // a weight gradient (xᵀ·dy): split along K, ragged chunks
+  [[3, 70], [1000, 70], false, true], // a few rows × a wide weight (x·Wᵀ): computed as W·xᵀ, transposed back
+  [[8, 40], [5000, 40], false, true], // the same, threaded, several column blocks
+  [[32, 130], [300, 130], false, true], // the most rows that go that way, K over 128
 ];
 const BROADCAST: Shapes[] = [
   [[1, 4, 6], [3, 5, 6], false, true],
@@ -38,7 +41,7 @@ export const matMulCases: KernelCase[] = [
     kernel: BatchMatMul, name: `broadcast ${JSON.stringify(a)}·${JSON.stringify(b)} (forward)`, tol: 2e-5,
     run: () => [tf.matMul(uniform(a, 30 + i), uniform(b, 40 + i), tA, tB)],
   })),
-  ...([['linear', [[33, 20], [20, 17], false, false]], ['relu', [[20, 33], [17, 20], true, true]], ['relu', [[4, 70, 50], [4, 30, 50], false, true]], ['linear', [[260, 300], [300, 64], false, false]], ['relu', [[1500, 20], [1500, 30], true, false]]] as [string, Shapes][]).map(
+  ...([['linear', [[33, 20], [20, 17], false, false]], ['relu', [[20, 33], [17, 20], true, true]], ['relu', [[4, 70, 50], [4, 30, 50], false, true]], ['linear', [[260, 300], [300, 64], false, false]], ['relu', [[1500, 20], [1500, 30], true, false]], ['relu', [[5, 64], [3000, 64], false, true]]] as [string, Shapes][]).map(
     ([activation, [a, b, tA, tB]], i): KernelCase => {
       const n = tB ? b[b.length - 2] : b[b.length - 1];
       const inputs = () => [uniform(a, 50 + i), uniform(b, 60 + i), uniform([n], 70 + i)];
