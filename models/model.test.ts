@@ -209,6 +209,14 @@ describe('trainer options', () => {
     const greedy = await mt5.generate(batch.inputIds, batch.attentionMask, { maxNewTokens: 6 });
     const oneBeam = await mt5.generate(batch.inputIds, batch.attentionMask, { maxNewTokens: 6, numBeams: 1 });
     expect(oneBeam.map((r) => r.sequence)).toEqual(greedy.map((r) => r.sequence));
+    // A greedy score is the sum of its tokens' log-probabilities, as teacher forcing gives them.
+    for (const [i, r] of greedy.entries()) {
+      const labels = [r.newTokens];
+      const single = toBatch({ inputIds: [(await batch.inputIds.array())[i]], attentionMask: [(await batch.attentionMask!.array())[i]], labels });
+      const logits = (await tf.tidy(() => tf.logSoftmax(mt5.forward(single), -1)).array()) as number[][][];
+      expect(r.score).toBeCloseTo(labels[0].reduce((s, t, j) => s + logits[0][j][t], 0), 4);
+      disposeBatch(single);
+    }
     const beams = await mt5.generate(batch.inputIds, batch.attentionMask, { maxNewTokens: 6, numBeams: 4 });
     for (const [i, r] of beams.entries()) {
       expect(r.sequence[0]).toBe(0);

@@ -92,8 +92,10 @@ export async function greedySearch(step: DecoderStep, inputIds: tf.Tensor2D, att
   try {
     for (let s = 0; s < o.maxNewTokens && rows.some((r) => !r.stoppedOnEos); s++) {
       const logits = decoding.logits(prefixes);
-      const values = await logits.data();
-      logits.dispose();
+      // log Σ exp per row on the backend's kernels: in JavaScript it cost 28 ms a step at 8 × 250k logits.
+      const logNorm = tf.logSumExp(logits, -1);
+      const [values, norms] = await Promise.all([logits.data(), logNorm.data()]);
+      tf.dispose([logits, logNorm]);
       const vocab = values.length / batch;
       for (let b = 0; b < batch; b++) {
         const r = rows[b];
@@ -102,17 +104,17 @@ export async function greedySearch(step: DecoderStep, inputIds: tf.Tensor2D, att
           continue;
         }
         const row = values.subarray(b * vocab, (b + 1) * vocab);
+        // The first largest logit and the largest of the others, in one pass.
         let best = 0;
-        for (let i = 1; i < vocab; i++) if (row[i] > row[best]) best = i;
         let second = -Infinity;
-        let max = -Infinity;
-        for (let i = 0; i < vocab; i++) {
-          if (i !== best && row[i] > second) second = row[i];
-          if (row[i] > max) max = row[i];
+        for (let i = 1; i < vocab; i++) {
+          const v = row[i];
+          if (v > row[best]) {
+            second = row[best];
+            best = i;
+          } else if (v > second) second = v;
         }
-        let sumExp = 0;
-        for (let i = 0; i < vocab; i++) sumExp += Math.exp(row[i] - max);
-        r.score += row[best] - max - Math.log(sumExp);
+        r.score += row[best] - norms[b];
         r.tokenLogits.push(row[best]);
         r.margins.push(row[best] - second);
         r.newTokens.push(best);
