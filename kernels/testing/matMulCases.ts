@@ -22,9 +22,9 @@ const SHAPES: Shapes[] = [
   [[150, 2000], [20, 150], true, true],
   [[64, 100, 40], [64, 40, 8], false, false], // attention probs·V shape, batched
   [[3000, 32], [3000, 48], true, false], // a weight gradient (xᵀ·dy): split along K, ragged chunks
-  [[3, 70], [1000, 70], false, true], // a few rows × a wide weight (x·Wᵀ): computed as W·xᵀ, transposed back
+  [[3, 70], [1000, 70], false, true], // a few rows × a wide weight (x·Wᵀ, ≥ 64 Ki floats): computed as W·xᵀ, transposed back
   [[8, 40], [5000, 40], false, true], // the same, threaded, several column blocks
-  [[32, 130], [300, 130], false, true], // the most rows that go that way, K over 128
+  [[32, 130], [600, 130], false, true], // the most rows that go that way, K over 128
 ];
 const BROADCAST: Shapes[] = [
   [[1, 4, 6], [3, 5, 6], false, true],
