@@ -117,17 +117,10 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
 
   /** Decoding one position per step from the cached keys and values (decoderCache.ts). */
   private incrementalDecoding(encoderHidden: tf.Tensor, attentionMask: tf.Tensor2D | undefined): IncrementalDecoding {
-    // Kept: a caller's tidy must not dispose the cache between steps.
-    const keep = (c: DecoderCache) => {
-      c.self.forEach(({ k, v }) => [k, v].forEach((t) => tf.keep(t)));
-      return c;
-    };
     let cache = mt5DecoderCache(this.params, this.config, encoderHidden, attentionMask);
-    cache.cross.forEach(({ k, v }) => [k, v].forEach((t) => tf.keep(t)));
-    tf.keep(cache.crossMask);
     const replace = (next: DecoderCache) => {
       disposeDecoderCache(cache, true);
-      cache = keep(next);
+      cache = next;
     };
     return {
       next: (tokens) => {

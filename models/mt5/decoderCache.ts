@@ -5,12 +5,10 @@
 // and no causal mask (it sees every cached key).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MT5Config } from '../config/mt5.ts';
-import { multiHeadAttention } from '../layers/attention.ts';
 import { linear, projections } from '../layers/linear.ts';
 import { keyMaskBias } from '../layers/masks.ts';
-import { rmsNorm } from '../layers/norms.ts';
 import type { ParamStore } from '../params/store.ts';
-import { embedTokens, feedForward, positionBias, residual } from './stack.ts';
+import { attend, attentionWeight, decoderBlock, decoderBlockPrefix, decoderOutput, embedTokens, positionBias } from './stack.ts';
 
 // Type aliases, not interfaces: tf.tidy returns them (a TensorContainer needs an index signature).
 type KeysValues = {
@@ -18,6 +16,7 @@ type KeysValues = {
   v: tf.Tensor;
 };
 
+/** The cache's tensors are kept (tf.keep): no caller's tidy disposes them between steps; disposeDecoderCache does. */
 export type DecoderCache = {
   /** Per block, [B, t, H·D] for the t tokens so far. */
   self: KeysValues[];
@@ -28,18 +27,18 @@ export type DecoderCache = {
   length: number;
 };
 
-const block = (i: number) => `decoder.block.${i}`;
+const kept = (k: tf.Tensor, v: tf.Tensor): KeysValues => ({ k: tf.keep(k), v: tf.keep(v) });
 
 /** The cache before the first token: the cross-attention keys and values of every block. */
 export function mt5DecoderCache(p: ParamStore, c: MT5Config, encoderHidden: tf.Tensor, encoderMask: tf.Tensor2D | undefined): DecoderCache {
   return tf.tidy(() => {
     const cross = Array.from({ length: c.numDecoderLayers }, (_, i) => {
-      const w = (n: string) => p.get(`${block(i)}.layer.1.EncDecAttention.${n}.weight`);
-      const [k, v] = projections(encoderHidden, [w('k'), w('v')]);
-      return { k, v };
+      const prefix = `${decoderBlockPrefix(i)}.layer.1.EncDecAttention`;
+      const [k, v] = projections(encoderHidden, [attentionWeight(p, prefix, 'k'), attentionWeight(p, prefix, 'v')]);
+      return kept(k, v);
     });
     const mask = encoderMask ?? tf.ones([encoderHidden.shape[0], encoderHidden.shape[1] as number]);
-    return { self: [], cross, crossMask: keyMaskBias(mask), length: 0 };
+    return { self: [], cross, crossMask: tf.keep(keyMaskBias(mask)), length: 0 };
   });
 }
 
@@ -51,29 +50,22 @@ export function mt5DecoderCache(p: ParamStore, c: MT5Config, encoderHidden: tf.T
 export function mt5DecoderStep(p: ParamStore, c: MT5Config, cache: DecoderCache, tokens: tf.Tensor2D): { hidden: tf.Tensor3D; cache: DecoderCache } {
   return tf.tidy(() => {
     const t = cache.length;
-    const bias = positionBias(p, c, 'decoder', 1, t + 1, t);
     const self: KeysValues[] = [];
+    const selfBias = { bias: positionBias(p, c, 'decoder', 1, t + 1, t), mask: null };
+    const crossMask = { bias: null, mask: cache.crossMask };
     let x = embedTokens(p, c, tokens);
     for (let i = 0; i < c.numDecoderLayers; i++) {
-      const b = block(i);
-      x = residual(p, c, `${b}.layer.0`, x, (h) => {
-        const w = (n: string) => p.get(`${b}.layer.0.SelfAttention.${n}.weight`);
-        const [q, k, v] = projections(h, [w('q'), w('k'), w('v')]);
+      const selfStep = (h: tf.Tensor, prefix: string) => {
+        const [q, k, v] = projections(h, ['q', 'k', 'v'].map((n) => attentionWeight(p, prefix, n)));
         const past = cache.self[i];
-        // Kept: residual()'s own tidy would dispose them (the cache's owner does, when it moves on).
-        const kv = past ? { k: tf.keep(tf.concat([past.k, k], 1)), v: tf.keep(tf.concat([past.v, v], 1)) } : { k: tf.keep(k), v: tf.keep(v) };
+        const kv = past ? kept(tf.concat([past.k, k], 1), tf.concat([past.v, v], 1)) : kept(k, v);
         self.push(kv);
-        return linear(multiHeadAttention(q, kv.k, kv.v, c.numHeads, bias, null, null, {}, c.dropoutRate), w('o'));
-      }, {});
-      x = residual(p, c, `${b}.layer.1`, x, (h) => {
-        const w = (n: string) => p.get(`${b}.layer.1.EncDecAttention.${n}.weight`);
-        const { k, v } = cache.cross[i];
-        return linear(multiHeadAttention(linear(h, w('q')), k, v, c.numHeads, null, cache.crossMask, null, {}, c.dropoutRate), w('o'));
-      }, {});
-      x = residual(p, c, `${b}.layer.2`, x, (h) => feedForward(p, c, `${b}.layer.2`, h, {}), {});
+        return attend(p, c, prefix, q, kv.k, kv.v, selfBias, {});
+      };
+      const crossStep = (h: tf.Tensor, prefix: string) => attend(p, c, prefix, linear(h, attentionWeight(p, prefix, 'q')), cache.cross[i].k, cache.cross[i].v, crossMask, {});
+      x = decoderBlock(p, c, i, x, selfStep, crossStep, {});
     }
-    const hidden = rmsNorm(x, p.get('decoder.final_layer_norm.weight'), c.layerNormEpsilon) as tf.Tensor3D;
-    return { hidden, cache: { self, cross: cache.cross, crossMask: cache.crossMask, length: t + 1 } };
+    return { hidden: decoderOutput(p, c, x, {}), cache: { self, cross: cache.cross, crossMask: cache.crossMask, length: t + 1 } };
   });
 }
 
@@ -84,7 +76,7 @@ export function mt5DecoderStep(p: ParamStore, c: MT5Config, cache: DecoderCache,
 export function reorderBeams(cache: DecoderCache, rows: number[]): DecoderCache {
   return tf.tidy(() => {
     const index = tf.tensor1d(rows, 'int32');
-    return { ...cache, self: cache.self.map(({ k, v }) => ({ k: tf.gather(k, index), v: tf.gather(v, index) })) };
+    return { ...cache, self: cache.self.map(({ k, v }) => kept(tf.gather(k, index), tf.gather(v, index))) };
   });
 }
 

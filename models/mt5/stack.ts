@@ -43,23 +43,30 @@ export function positionBias(p: ParamStore, c: MT5Config, stack: 'encoder' | 'de
   });
 }
 
-interface BiasAndMask {
+export interface BiasAndMask {
   /** The stack's position bias (self-attention). */
   bias: tf.Tensor | null;
   /** The additive padding / causal mask. */
   mask: tf.Tensor | null;
 }
 
-function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, { bias, mask }: BiasAndMask, ctx: RunContext): tf.Tensor {
+/** The attention module `prefix`'s weight `name` (q, k, v, o). */
+export const attentionWeight = (p: ParamStore, prefix: string, name: string): tf.Tensor => p.get(`${prefix}.${name}.weight`);
+
+/** Multi-head attention of the queries over the keys and values, then the output projection. */
+export function attend(p: ParamStore, c: MT5Config, prefix: string, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, { bias, mask }: BiasAndMask, ctx: RunContext): tf.Tensor {
+  return linear(multiHeadAttention(q, k, v, c.numHeads, bias, mask, null, ctx, c.dropoutRate), attentionWeight(p, prefix, 'o'));
+}
+
+function attention(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, kv: tf.Tensor, biasMask: BiasAndMask, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
-    const w = (n: string) => p.get(`${prefix}.${n}.weight`);
+    const w = (n: string) => attentionWeight(p, prefix, n);
     const [q, k, v] = x === kv ? projections(x, [w('q'), w('k'), w('v')]) : [linear(x, w('q')), ...projections(kv, [w('k'), w('v')])];
-    const out = multiHeadAttention(q, k, v, c.numHeads, bias, mask, null, ctx, c.dropoutRate);
-    return linear(out, p.get(`${prefix}.o.weight`));
+    return attend(p, c, prefix, q, k, v, biasMask, ctx);
   });
 }
 
-export function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, ctx: RunContext): tf.Tensor {
+function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.Tensor, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => {
     const d = `${prefix}.DenseReluDense`;
     let h: tf.Tensor;
@@ -72,7 +79,7 @@ export function feedForward(p: ParamStore, c: MT5Config, prefix: string, x: tf.T
   });
 }
 
-export function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (normed: tf.Tensor) => tf.Tensor, ctx: RunContext): tf.Tensor {
+function residual(p: ParamStore, c: MT5Config, name: string, x: tf.Tensor, f: (normed: tf.Tensor) => tf.Tensor, ctx: RunContext): tf.Tensor {
   return tf.tidy(() => residualDropout(x, f(rmsNorm(x, p.get(`${name}.layer_norm.weight`), c.layerNormEpsilon)), c.dropoutRate, ctx));
 }
 
@@ -106,11 +113,26 @@ export function mt5Decoder(
     const cross = { bias: null, mask: keyMaskBias(encMask) };
     let x = dropout(embeds ?? embedTokens(p, c, decoderInputIds), c.dropoutRate, ctx);
     for (let i = 0; i < c.numDecoderLayers; i++) {
-      const b = `decoder.block.${i}`;
-      x = residual(p, c, `${b}.layer.0`, x, (h) => attention(p, c, `${b}.layer.0.SelfAttention`, h, h, self, ctx), ctx);
-      x = residual(p, c, `${b}.layer.1`, x, (h) => attention(p, c, `${b}.layer.1.EncDecAttention`, h, encoderHidden, cross, ctx), ctx);
-      x = residual(p, c, `${b}.layer.2`, x, (h) => feedForward(p, c, `${b}.layer.2`, h, ctx), ctx);
+      x = decoderBlock(p, c, i, x, (h, prefix) => attention(p, c, prefix, h, h, self, ctx), (h, prefix) => attention(p, c, prefix, h, encoderHidden, cross, ctx), ctx);
     }
-    return dropout(rmsNorm(x, p.get('decoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
+    return decoderOutput(p, c, x, ctx);
   });
+}
+
+/** An attention sublayer on its normed input, given the module's weight prefix. */
+export type Attention = (normed: tf.Tensor, prefix: string) => tf.Tensor;
+
+export const decoderBlockPrefix = (i: number): string => `decoder.block.${i}`;
+
+/** Decoder block i: self-attention, cross-attention, FFN, each a pre-norm residual (the full pass and the cached step: decoderCache.ts). */
+export function decoderBlock(p: ParamStore, c: MT5Config, i: number, x: tf.Tensor, self: Attention, cross: Attention, ctx: RunContext): tf.Tensor {
+  const b = decoderBlockPrefix(i);
+  x = residual(p, c, `${b}.layer.0`, x, (h) => self(h, `${b}.layer.0.SelfAttention`), ctx);
+  x = residual(p, c, `${b}.layer.1`, x, (h) => cross(h, `${b}.layer.1.EncDecAttention`), ctx);
+  return residual(p, c, `${b}.layer.2`, x, (h) => feedForward(p, c, `${b}.layer.2`, h, ctx), ctx);
+}
+
+/** The decoder's final RMS norm (and dropout). */
+export function decoderOutput(p: ParamStore, c: MT5Config, x: tf.Tensor, ctx: RunContext): tf.Tensor3D {
+  return dropout(rmsNorm(x, p.get('decoder.final_layer_norm.weight'), c.layerNormEpsilon), c.dropoutRate, ctx) as tf.Tensor3D;
 }
