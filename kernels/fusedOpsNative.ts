@@ -10,46 +10,40 @@ import type { TensorKernelsNative } from '../native/tensorKernels.ts';
 import { aleaState, keptWords } from './alea.ts';
 import { assertFloat32, tensorIo } from './tensorIo.ts';
 
-const gelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { x } = inputs as { x: TensorInfo };
-  assertFloat32('Octet fused kernels', x);
+const tanhForm = (attrs: unknown) => (attrs as GeluAttrs).approximate === 'tanh';
+
+/** Throws unless every given tensor has the shape of the first. */
+function sameShapes(kernel: string, what: string, ...ts: TensorInfo[]): void {
+  if (ts.some((t) => !util.arraysEqual(t.shape, ts[0].shape))) throw new Error(`${kernel}: ${what} must have the same shape`);
+}
+
+// gelu(x), or gated (T5's FFN) gelu(gate)·up.
+const gelu = (native: TensorKernelsNative, gated: boolean): KernelFunc => ({ inputs, backend, attrs }) => {
+  const named = inputs as Record<string, TensorInfo>;
+  const x = gated ? named.gate : named.x;
+  const up = gated ? named.up : null;
+  assertFloat32('Octet fused kernels', x, up ?? undefined);
+  if (up) sameShapes(FUSED_KERNELS.gatedGelu, 'gate and up', x, up);
   const io = tensorIo(backend);
   const out = io.make([...x.shape]);
-  if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', null);
+  if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, tanhForm(attrs), null, up ? io.f32(up)! : null);
   return out;
 };
 
-const geluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
-  assertFloat32('Octet fused kernels', dy, x);
-  if (!util.arraysEqual(dy.shape, x.shape)) throw new Error('OctetGeluGrad: dy and x must have the same shape');
+// dx = dy · gelu'(x); gated: [dgate = (dy · up) · gelu'(gate), dup = dy · gelu(gate)].
+const geluGrad = (native: TensorKernelsNative, gated: boolean): KernelFunc => ({ inputs, backend, attrs }) => {
+  const named = inputs as Record<string, TensorInfo>;
+  const { dy } = named;
+  const x = gated ? named.gate : named.x;
+  const up = gated ? named.up : null;
+  assertFloat32('Octet fused kernels', dy, x, up ?? undefined);
+  if (up) sameShapes(FUSED_KERNELS.gatedGeluGrad, 'dy, gate and up', x, dy, up);
+  else sameShapes(FUSED_KERNELS.geluGrad, 'dy and x', x, dy);
   const io = tensorIo(backend);
-  const out = io.make([...x.shape]);
-  if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', io.f32(dy)!);
-  return out;
-};
-
-const gatedGelu = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { gate, up } = inputs as { gate: TensorInfo; up: TensorInfo };
-  assertFloat32('Octet fused kernels', gate, up);
-  if (!util.arraysEqual(gate.shape, up.shape)) throw new Error('OctetGatedGelu: gate and up must have the same shape');
-  const io = tensorIo(backend);
-  const out = io.make([...gate.shape]);
-  if (util.sizeFromShape(gate.shape) > 0) native.gelu(io.f32(gate)!, io.f32(out)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', null, io.f32(up)!);
-  return out;
-};
-
-const gatedGeluGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { dy, gate, up } = inputs as { dy: TensorInfo; gate: TensorInfo; up: TensorInfo };
-  assertFloat32('Octet fused kernels', dy, gate, up);
-  if (!util.arraysEqual(dy.shape, gate.shape) || !util.arraysEqual(up.shape, gate.shape)) throw new Error('OctetGatedGeluGrad: dy, gate and up must have the same shape');
-  const io = tensorIo(backend);
-  const dgate = io.make([...gate.shape]);
-  const dup = io.make([...gate.shape]);
-  if (util.sizeFromShape(gate.shape) > 0) {
-    native.gelu(io.f32(gate)!, io.f32(dgate)!, (attrs as unknown as GeluAttrs).approximate === 'tanh', io.f32(dy)!, io.f32(up)!, io.f32(dup)!);
-  }
-  return [dgate, dup];
+  const dx = io.make([...x.shape]);
+  const dup = up ? io.make([...x.shape]) : null;
+  if (util.sizeFromShape(x.shape) > 0) native.gelu(io.f32(x)!, io.f32(dx)!, tanhForm(attrs), io.f32(dy)!, up ? io.f32(up)! : null, dup ? io.f32(dup)! : null);
+  return dup ? [dx, dup] : dx;
 };
 
 const norm = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
@@ -81,27 +75,19 @@ const normGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend
   return db ? [dx, dw, db] : [dx, dw];
 };
 
-const dropout = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { x } = inputs as { x: TensorInfo };
+// y = dropout(x); with the residual (OctetDropoutAdd, inputs x and r): y = x + dropout(r).
+const dropout = (native: TensorKernelsNative, residual: boolean): KernelFunc => ({ inputs, backend, attrs }) => {
+  const named = inputs as Record<string, TensorInfo>;
+  const dropped = residual ? named.r : named.x;
+  const added = residual ? named.x : null;
   const { rate, seed } = attrs as unknown as DropoutAttrs;
-  assertFloat32('Octet fused kernels', x);
+  assertFloat32('Octet fused kernels', dropped, added ?? undefined);
+  if (added) sameShapes(FUSED_KERNELS.dropoutAdd, 'x and r', added, dropped);
   const io = tensorIo(backend);
-  const y = io.make([...x.shape]);
+  const y = io.make([...dropped.shape]);
   // Which multipliers are not 0, one bit each: the gradient's only need, 1/32 of the multipliers.
-  const kept = io.make([keptWords(util.sizeFromShape(x.shape))], 'int32');
-  if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(x)!, io.f32(y)!, io.i32(kept)!, rate, aleaState(String(seed)));
-  return [y, kept];
-};
-
-const dropoutAdd = (native: TensorKernelsNative): KernelFunc => ({ inputs, backend, attrs }) => {
-  const { x, r } = inputs as { x: TensorInfo; r: TensorInfo };
-  const { rate, seed } = attrs as unknown as DropoutAttrs;
-  assertFloat32('Octet fused kernels', x, r);
-  if (!util.arraysEqual(x.shape, r.shape)) throw new Error('OctetDropoutAdd: x and r must have the same shape');
-  const io = tensorIo(backend);
-  const y = io.make([...x.shape]);
-  const kept = io.make([keptWords(util.sizeFromShape(x.shape))], 'int32');
-  if (util.sizeFromShape(x.shape) > 0) native.dropout(io.f32(r)!, io.f32(y)!, io.i32(kept)!, rate, aleaState(String(seed)), io.f32(x)!);
+  const kept = io.make([keptWords(util.sizeFromShape(dropped.shape))], 'int32');
+  if (util.sizeFromShape(dropped.shape) > 0) native.dropout(io.f32(dropped)!, io.f32(y)!, io.i32(kept)!, rate, aleaState(String(seed)), added ? io.f32(added)! : null);
   return [y, kept];
 };
 
@@ -133,15 +119,15 @@ const crossEntropyGrad = (native: TensorKernelsNative): KernelFunc => ({ inputs,
 
 export function fusedOpsNativeKernels(native: TensorKernelsNative, backendName: 'cpu' | 'wasm'): KernelConfig[] {
   return [
-    { kernelName: FUSED_KERNELS.gelu, backendName, kernelFunc: gelu(native) },
-    { kernelName: FUSED_KERNELS.gatedGelu, backendName, kernelFunc: gatedGelu(native) },
-    { kernelName: FUSED_KERNELS.gatedGeluGrad, backendName, kernelFunc: gatedGeluGrad(native) },
-    { kernelName: FUSED_KERNELS.geluGrad, backendName, kernelFunc: geluGrad(native) },
+    { kernelName: FUSED_KERNELS.gelu, backendName, kernelFunc: gelu(native, false) },
+    { kernelName: FUSED_KERNELS.gatedGelu, backendName, kernelFunc: gelu(native, true) },
+    { kernelName: FUSED_KERNELS.gatedGeluGrad, backendName, kernelFunc: geluGrad(native, true) },
+    { kernelName: FUSED_KERNELS.geluGrad, backendName, kernelFunc: geluGrad(native, false) },
     { kernelName: FUSED_KERNELS.norm, backendName, kernelFunc: norm(native) },
     { kernelName: FUSED_KERNELS.normGrad, backendName, kernelFunc: normGrad(native) },
-    { kernelName: FUSED_KERNELS.dropout, backendName, kernelFunc: dropout(native) },
+    { kernelName: FUSED_KERNELS.dropout, backendName, kernelFunc: dropout(native, false) },
     { kernelName: FUSED_KERNELS.dropoutGrad, backendName, kernelFunc: dropoutGrad(native) },
-    { kernelName: FUSED_KERNELS.dropoutAdd, backendName, kernelFunc: dropoutAdd(native) },
+    { kernelName: FUSED_KERNELS.dropoutAdd, backendName, kernelFunc: dropout(native, true) },
     { kernelName: FUSED_KERNELS.crossEntropyGrad, backendName, kernelFunc: crossEntropyGrad(native) },
   ];
 }
