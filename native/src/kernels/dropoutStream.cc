@@ -150,10 +150,17 @@ inline uint64_t transposeBits8(uint64_t x) {
   return x ^ t ^ (t << 28);
 }
 
-// Which of each row's eight multipliers are not 0, as bits.
-inline void keptBits(const __m256* r, uint8_t* bits) {
-  for (int e = 0; e < 8; e++) bits[e] = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_cmp_ps(r[e], _mm256_setzero_ps(), _CMP_NEQ_UQ)));
-}
+// Blocks of a generator of eight-lane multiplier steps (Gen512, Gen256): eight steps transposed into each
+// lane's eight multipliers, and which of them are not 0 as bits.
+template <class Gen>
+struct Blocks {
+  Gen gen;
+  void block(__m256* r, uint8_t* bits) {
+    for (int i = 0; i < 8; i++) r[i] = gen.next();
+    transpose8(r);
+    for (int e = 0; e < 8; e++) bits[e] = static_cast<uint8_t>(_mm256_movemask_ps(_mm256_cmp_ps(r[e], _mm256_setzero_ps(), _CMP_NEQ_UQ)));
+  }
+};
 
 #if defined(__AVX512F__)
 struct Gen512 {
@@ -176,11 +183,6 @@ struct Gen512 {
     const __m512d d = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(x2, magic)), _mm512_castsi512_pd(magic));
     const __m256 u = _mm256_mul_ps(_mm512_cvtpd_ps(d), unit);
     return _mm256_mul_ps(_mm256_floor_ps(_mm256_add_ps(u, keep)), scale);
-  }
-  void block(__m256* r, uint8_t* bits) {
-    for (int i = 0; i < 8; i++) r[i] = next();
-    transpose8(r);
-    keptBits(r, bits);
   }
 };
 
@@ -230,11 +232,6 @@ struct Gen256 {
   __m256 next() {
     const __m128 lo = half(0);
     return _mm256_set_m128(half(1), lo);
-  }
-  void block(__m256* r, uint8_t* bits) {
-    for (int i = 0; i < 8; i++) r[i] = next();
-    transpose8(r);
-    keptBits(r, bits);
   }
 };
 
@@ -352,12 +349,12 @@ void runGroup(Simd simd, const AleaStream* st, const DropoutOut& out, int64_t le
   if (simd == Simd::Avx512) {
     const uint64_t threshold = keptThreshold(keep, scale);
     if (threshold != kNoThreshold) return runLanes(GenKept512(st, keep, scale, threshold), out, len, count);
-    return runLanes(Gen512(st, keep, scale), out, len, count);
+    return runLanes(Blocks<Gen512>{Gen512(st, keep, scale)}, out, len, count);
   }
 #endif
 #if defined(__AVX2__)
   (void)simd;
-  runLanes(Gen256(st, keep, scale), out, len, count);
+  runLanes(Blocks<Gen256>{Gen256(st, keep, scale)}, out, len, count);
 #else
   (void)simd;
   for (int e = 0; e < kWidth; e++) runScalar(st[e], at(out, e * len), count[e], keep, scale);
