@@ -281,15 +281,18 @@ MicroKernel pickKernel() {
   return kernelScalar;
 }
 
+// Column j's epilogue after its product v: the bias, then ReLU (as the micro-kernels' epilogue).
+inline float biasRelu(const Problem& P, float v, int64_t j) {
+  if (P.bias) v = v + P.bias[j];
+  return P.relu && !(v > 0.0f) ? 0.0f : v;
+}
+
 // C = bias / 0 / C when k == 0 (an empty sum), with the activation.
 void emptyProduct(const Problem& P) {
   for (int64_t i = 0; i < P.m; i++) {
     float* cr = P.c + i * P.ldc;
     for (int64_t j = 0; j < P.n; j++) {
-      float v = P.accumulate ? cr[j] : 0.0f;
-      if (P.bias) v = v + P.bias[j];
-      if (P.relu) v = v > 0.0f ? v : 0.0f;
-      cr[j] = v;
+      cr[j] = biasRelu(P, P.accumulate ? cr[j] : 0.0f, j);
     }
   }
 }
@@ -398,9 +401,7 @@ void runSplitK(const Problem& P, KernelPool* pool, MicroKernel kernel) {
       float v = partial[i * P.n + j];
       for (int64_t t = 1; t < chunks; t++) v = v + partial[t * mn + i * P.n + j];
       if (P.accumulate) v = cr[j] + v;
-      if (P.bias) v = v + P.bias[j];
-      if (P.relu) v = v > 0.0f ? v : 0.0f;
-      cr[j] = v;
+      cr[j] = biasRelu(P, v, j);
     }
   }
 }
@@ -430,10 +431,7 @@ void runFewRows(const Problem& P, KernelPool* pool, MicroKernel kernel) {
     for (int64_t i = 0; i < P.m; i++) {
       float* cr = P.c + i * P.ldc;
       for (int64_t j = j0; j < j1; j++) {
-        float v = ct[j * P.m + i];
-        if (P.bias) v = v + P.bias[j];
-        if (P.relu) v = v > 0.0f ? v : 0.0f;
-        cr[j] = v;
+        cr[j] = biasRelu(P, ct[j * P.m + i], j);
       }
     }
   };
