@@ -91,7 +91,7 @@ export class MT5ForConditionalGeneration extends PretrainedModel<MT5Config> {
   /** Greedy decoding, or beam search when options.numBeams > 1. */
   async generate(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D | undefined, options: GenerateOptions & Partial<BeamOptions> = {}): Promise<GenerationResult[]> {
     const opts = {
-      useCache: options.useCache ?? true,
+      useCache: options.useCache,
       maxNewTokens: options.maxNewTokens ?? 20,
       decoderStartTokenId: options.decoderStartTokenId ?? this.config.decoderStartTokenId,
       eosTokenId: options.eosTokenId ?? this.config.eosTokenId,

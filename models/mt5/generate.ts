@@ -69,8 +69,8 @@ interface NextTokens {
   dispose(): void;
 }
 
-/** From the cache where the model has one (and useCache), else from the whole prefixes again. */
-function nextTokens(step: DecoderStep, encoded: tf.Tensor, attentionMask: tf.Tensor2D | undefined, useCache: boolean): NextTokens {
+/** From the cache where the model has one (and useCache, the default), else from the whole prefixes again. */
+function nextTokens(step: DecoderStep, encoded: tf.Tensor, attentionMask: tf.Tensor2D | undefined, useCache = true): NextTokens {
   const inc = useCache && step.incremental ? step.incremental(encoded, attentionMask) : null;
   return {
     logits: (prefixes) => inc
@@ -88,7 +88,7 @@ export async function greedySearch(step: DecoderStep, inputIds: tf.Tensor2D, att
     sequence: [o.decoderStartTokenId], newTokens: [], stoppedOnEos: false, tokenLogits: [], margins: [], score: 0,
   }));
   const prefixes = rows.map(() => [o.decoderStartTokenId]);
-  const decoding = nextTokens(step, encoded, attentionMask, o.useCache ?? true);
+  const decoding = nextTokens(step, encoded, attentionMask, o.useCache);
   try {
     for (let s = 0; s < o.maxNewTokens && rows.some((r) => !r.stoppedOnEos); s++) {
       const logits = decoding.logits(prefixes);
@@ -177,7 +177,7 @@ export async function beamSearch(
   let beamScores: number[] = Array.from({ length: batch * k }, (_, i) => (i % k === 0 ? 0 : -1e9));
   const hyps = Array.from({ length: batch }, () => new Hypotheses(k, o.lengthPenalty, o.earlyStopping));
   const done = new Array<boolean>(batch).fill(false);
-  const decoding = nextTokens(step, encoded, mask, o.useCache ?? true);
+  const decoding = nextTokens(step, encoded, mask, o.useCache);
   try {
     while (beams[0].length < maxLength && !done.every(Boolean)) {
       const curLen = beams[0].length + 1; // length the new scores are computed on

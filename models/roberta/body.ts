@@ -53,7 +53,8 @@ function layer(p: ParamStore, c: RobertaConfig, i: number, x: tf.Tensor3D, maskB
     const pre = robertaLayerPrefix(i);
     const w = (n: string) => p.get(`${pre}.${n}`);
     const heads = c.numAttentionHeads;
-    const [q, k, v] = projections(x, ['query', 'key', 'value'].map((n) => w(`attention.self.${n}.weight`)), ['query', 'key', 'value'].map((n) => w(`attention.self.${n}.bias`)));
+    const qkv = ['query', 'key', 'value'].map((n) => `attention.self.${n}`);
+    const [q, k, v] = projections(x, qkv.map((m) => w(`${m}.weight`)), qkv.map((m) => w(`${m}.bias`)));
     const scale = 1 / Math.sqrt(c.hiddenSize / heads);
     const ctxOut = multiHeadAttention(q, k, v, heads, null, maskBias, scale, ctx, c.attentionProbsDropoutProb);
     const attnDense = linear(ctxOut, w('attention.output.dense.weight'), w('attention.output.dense.bias'));

@@ -297,6 +297,13 @@ void emptyProduct(const Problem& P) {
   }
 }
 
+// Tasks 0 … tasks − 1 on the pool, or in turn on this thread without one.
+template <class F>
+void runTasks(KernelPool* pool, int64_t tasks, F&& task) {
+  if (pool) pool->run(tasks, task);
+  else for (int64_t t = 0; t < tasks; t++) task(t);
+}
+
 void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
   // The 8×8 kernel for a column block of at most 8 (with the AVX2 kernel only).
 #if defined(OCTET_HAVE_AVX2)
@@ -325,8 +332,7 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
       auto pack = [&](int64_t t) {
         packB(P, pc, kc, jc, nc, Bp, static_cast<int>(t) * kPanelsPerPackTask, std::min(panels, static_cast<int>(t + 1) * kPanelsPerPackTask));
       };
-      if (pool && packTasks > 1) pool->run(packTasks, pack);
-      else for (int t = 0; t < packTasks; t++) pack(t);
+      runTasks(pool, packTasks, pack);
       // A is packed when its panels are reused over many B panels; with up to four (n ≤ 64: the
       // attention's probs·V, the narrow models' projections and weight gradients) the micro-kernel reads
       // it in place: 14–36 % faster there than packing (up to two panels before; more than four were not
@@ -358,9 +364,7 @@ void runProblem(const Problem& P, KernelPool* pool, MicroKernel kernel) {
           }
         }
       };
-      const int64_t tasks = mBlocks * jGroups;
-      if (pool && tasks > 1) pool->run(tasks, compute);
-      else for (int64_t t = 0; t < tasks; t++) compute(t);
+      runTasks(pool, mBlocks * jGroups, compute);
     }
   }
 }
@@ -380,7 +384,7 @@ void runSplitK(const Problem& P, KernelPool* pool, MicroKernel kernel) {
   const int64_t mn = P.m * P.n;
   // Every element is written by its chunk's product (accumulate off): no zeroing needed.
   float* partial = tlsPartial.get(static_cast<size_t>(chunks * mn));
-  const std::function<void(int64_t)> chunk = [&](int64_t t) {
+  auto chunk = [&](int64_t t) {
     const int64_t p0 = P.k * t / chunks, p1 = P.k * (t + 1) / chunks;
     Problem sub = P;
     sub.a += P.transA ? p0 * P.lda : p0;
@@ -393,8 +397,7 @@ void runSplitK(const Problem& P, KernelPool* pool, MicroKernel kernel) {
     sub.accumulate = false;
     runProblem(sub, nullptr, kernel);
   };
-  if (pool) pool->run(chunks, chunk);
-  else for (int64_t t = 0; t < chunks; t++) chunk(t);
+  runTasks(pool, chunks, chunk);
   for (int64_t i = 0; i < P.m; i++) {
     float* cr = P.c + i * P.ldc;
     for (int64_t j = 0; j < P.n; j++) {
@@ -435,8 +438,7 @@ void runFewRows(const Problem& P, KernelPool* pool, MicroKernel kernel) {
       }
     }
   };
-  if (pool && blocks > 1) pool->run(blocks, back);
-  else for (int64_t b = 0; b < blocks; b++) back(b);
+  runTasks(pool, blocks, back);
 }
 
 }  // namespace

@@ -3,29 +3,37 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "pool.h"
 
 namespace octet {
 
+namespace detail {
+// fn(begin, end) for each of `chunks` ranges (bounds(c)) on the kernels' pool; the whole [0, n) at once
+// on this thread when there is one chunk or one thread.
+template <typename Bounds, typename F>
+void runChunks(int64_t n, int64_t chunks, Bounds&& bounds, F& fn) {
+  KernelPool& pool = kernelPool();
+  if (pool.size() == 1 || chunks <= 1) {
+    fn(int64_t{0}, n);
+    return;
+  }
+  const std::function<void(int64_t)> task = [&](int64_t c) {
+    const auto [b, e] = bounds(c);
+    if (b < e) fn(b, e);
+  };
+  pool.run(chunks, task);
+}
+}  // namespace detail
+
 template <typename F>
 void parallelFor(int64_t n, int64_t grain, F&& fn) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
-  KernelPool& pool = kernelPool();
-  const int threads = pool.size();
-  if (threads == 1 || n < 2 * grain) {
-    fn(int64_t{0}, n);
-    return;
-  }
   // About two chunks per thread (dynamic claiming evens out a busy core), never below the grain.
-  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(n / grain, 2 * threads));
-  const std::function<void(int64_t)> task = [&](int64_t t) {
-    const int64_t b = n * t / chunks;
-    const int64_t e = n * (t + 1) / chunks;
-    if (b < e) fn(b, e);
-  };
-  pool.run(chunks, task);
+  const int64_t chunks = n < 2 * grain ? 1 : std::min<int64_t>(n / grain, 2 * kernelThreads());
+  detail::runChunks(n, chunks, [&](int64_t t) { return std::pair<int64_t, int64_t>{n * t / chunks, n * (t + 1) / chunks}; }, fn);
 }
 
 // parallelFor over [0, n) in chunks of `grain` items claimed one by one: for tasks of tens of
@@ -35,14 +43,7 @@ template <typename F>
 void parallelChunks(int64_t n, int64_t grain, F&& fn) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
-  KernelPool& pool = kernelPool();
-  const int64_t chunks = (n + grain - 1) / grain;
-  if (pool.size() == 1 || chunks == 1) {
-    fn(int64_t{0}, n);
-    return;
-  }
-  const std::function<void(int64_t)> task = [&](int64_t c) { fn(c * grain, std::min(n, (c + 1) * grain)); };
-  pool.run(chunks, task);
+  detail::runChunks(n, (n + grain - 1) / grain, [&](int64_t c) { return std::pair<int64_t, int64_t>{c * grain, std::min(n, (c + 1) * grain)}; }, fn);
 }
 
 // Elements per chunk for streaming elementwise work: below 2× this, one thread.
